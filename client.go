@@ -1,0 +1,507 @@
+package hookscope
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the API's base URL when WithBaseURL is not given.
+const DefaultBaseURL = "https://api.hookscope.dev"
+
+// Defaults of the request path. Each can be changed with an Option.
+const (
+	// DefaultMaxRetries is how many times a retryable request is retried.
+	DefaultMaxRetries = 3
+	// DefaultRetryWaitMin is the shortest wait before a retry.
+	DefaultRetryWaitMin = 200 * time.Millisecond
+	// DefaultRetryWaitMax is the longest computed wait before a retry.
+	DefaultRetryWaitMax = 5 * time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After the client will sleep; a
+	// longer one returns the error at once with APIError.RetryAfter set.
+	DefaultMaxRetryAfter = 30 * time.Second
+	// DefaultTimeout bounds each try when the HTTP client has no timeout of its own.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes is the largest response body the client reads.
+	DefaultMaxResponseBytes int64 = 16 << 20
+)
+
+// Client is a client of the hookscope API. It is safe for concurrent use by
+// many goroutines; create one and share it.
+//
+// The API key it holds never appears in its formatted value, its log records
+// or its errors.
+type Client struct {
+	// Metrics reads time-bucketed delivery metrics.
+	Metrics *MetricsService
+	// Logs reads delivery logs, one row per outbound message.
+	Logs *LogsService
+	// Attempts reads the delivery attempts of inbound and outbound messages.
+	Attempts *AttemptsService
+	// Webhooks reads and manages webhook endpoints.
+	Webhooks *WebhooksService
+	// Analytics reads the day's delivery analytics.
+	Analytics *AnalyticsService
+
+	base             string // base URL without a trailing slash
+	key              *secretKey
+	httpClient       *http.Client
+	userAgent        string
+	logger           *slog.Logger
+	maxRetries       int
+	retryWaitMin     time.Duration
+	retryWaitMax     time.Duration
+	maxRetryAfter    time.Duration
+	maxResponseBytes int64
+}
+
+type config struct {
+	baseURL          string
+	httpClient       *http.Client
+	userAgent        string
+	logger           *slog.Logger
+	maxRetries       int
+	retryWaitMin     time.Duration
+	retryWaitMax     time.Duration
+	maxRetryAfter    time.Duration
+	timeout          time.Duration
+	maxResponseBytes int64
+	insecureHTTP     bool
+}
+
+// Option configures a Client in NewClient.
+type Option func(*config) error
+
+// WithBaseURL sets the API's base URL (default DefaultBaseURL). A path prefix
+// is kept: "https://gw.example.com/hooks" sends /v1/logs to
+// https://gw.example.com/hooks/v1/logs. Plain http is accepted only for a
+// loopback host (127.0.0.0/8, ::1, localhost) unless WithInsecureHTTP is given.
+func WithBaseURL(baseURL string) Option {
+	return func(c *config) error {
+		c.baseURL = baseURL
+		return nil
+	}
+}
+
+// WithHTTPClient sets the http.Client that carries the requests. Its
+// Transport, Jar and redirect policy are used as they are; when its Timeout is
+// zero each try is bounded by WithTimeout's value (default DefaultTimeout).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("hookscope: WithHTTPClient: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a retryable request is retried after its
+// first try (default DefaultMaxRetries). 0 turns retries off.
+func WithMaxRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("hookscope: WithMaxRetries: %d is negative", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithRetryWait sets the bounds of the exponential backoff between retries
+// (defaults DefaultRetryWaitMin and DefaultRetryWaitMax).
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return func(c *config) error {
+		if minWait < 0 || maxWait < minWait {
+			return fmt.Errorf("hookscope: WithRetryWait: need 0 <= min <= max, got %v, %v", minWait, maxWait)
+		}
+		c.retryWaitMin, c.retryWaitMax = minWait, maxWait
+		return nil
+	}
+}
+
+// WithMaxRetryAfter caps the Retry-After the client will sleep before a retry
+// (default DefaultMaxRetryAfter). A server asking for a longer wait gets no
+// retry: its error returns at once, with APIError.RetryAfter set.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("hookscope: WithMaxRetryAfter: %v is negative", d)
+		}
+		c.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithUserAgent appends ua to the SDK's own User-Agent,
+// "hookscope-go/<version> (<go version>)".
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithLogger sets a logger that receives one debug record per try: method,
+// path, status, attempt, duration, request id, and whether and when the
+// request will be retried. The Authorization header is never logged. Nothing
+// is logged by default.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithTimeout bounds each try (connection, headers and body) when the HTTP
+// client has no Timeout of its own (default DefaultTimeout). The context
+// passed to each call bounds the call as a whole, retries included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("hookscope: WithTimeout: %v is not positive", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithMaxResponseBytes sets the largest response body the client reads
+// (default DefaultMaxResponseBytes). A larger body is refused with an error
+// wrapping ErrResponseTooLarge, without reading the rest.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("hookscope: WithMaxResponseBytes: %d is not positive", n)
+		}
+		c.maxResponseBytes = n
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain-http base URL whose host is not loopback.
+// The API key then crosses the network in clear text: use it only on a
+// network you trust.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.insecureHTTP = true
+		return nil
+	}
+}
+
+// NewClient returns a client that authenticates with apiKey. It refuses an
+// empty key and a base URL that is not https (or plain http to a loopback
+// host; see WithInsecureHTTP).
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, errors.New("hookscope: NewClient: the API key is empty")
+	}
+	cfg := config{
+		baseURL:          DefaultBaseURL,
+		maxRetries:       DefaultMaxRetries,
+		retryWaitMin:     DefaultRetryWaitMin,
+		retryWaitMax:     DefaultRetryWaitMax,
+		maxRetryAfter:    DefaultMaxRetryAfter,
+		timeout:          DefaultTimeout,
+		maxResponseBytes: DefaultMaxResponseBytes,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	base, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+
+	hc := &http.Client{}
+	if cfg.httpClient != nil {
+		copied := *cfg.httpClient
+		hc = &copied
+	}
+	if hc.Timeout == 0 {
+		hc.Timeout = cfg.timeout
+	}
+
+	ua := "hookscope-go/" + Version + " (" + runtime.Version() + ")"
+	if cfg.userAgent != "" {
+		ua += " " + cfg.userAgent
+	}
+
+	c := &Client{
+		base:             base,
+		key:              &secretKey{value: apiKey},
+		httpClient:       hc,
+		userAgent:        ua,
+		logger:           cfg.logger,
+		maxRetries:       cfg.maxRetries,
+		retryWaitMin:     cfg.retryWaitMin,
+		retryWaitMax:     cfg.retryWaitMax,
+		maxRetryAfter:    cfg.maxRetryAfter,
+		maxResponseBytes: cfg.maxResponseBytes,
+	}
+	c.Metrics = &MetricsService{client: c}
+	c.Logs = &LogsService{client: c}
+	c.Attempts = &AttemptsService{client: c}
+	c.Webhooks = &WebhooksService{client: c}
+	c.Analytics = &AnalyticsService{client: c}
+	return c, nil
+}
+
+// checkBaseURL validates raw and returns it without a trailing slash.
+func checkBaseURL(raw string, insecureHTTP bool) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("hookscope: base URL %q: %w", raw, err)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("hookscope: base URL %q has no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("hookscope: base URL %q must not carry a query, fragment or user info", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !insecureHTTP && !isLoopbackHost(u.Hostname()) {
+			return "", fmt.Errorf("hookscope: base URL %q: plain http is allowed only to a loopback host (use https, or WithInsecureHTTP)", raw)
+		}
+	default:
+		return "", fmt.Errorf("hookscope: base URL %q: scheme must be https", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	return "hookscope.Client{base_url: " + c.base + ", api_key: " + c.key.String() + "}"
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue makes a *Client log as its base URL and redacted key.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("base_url", c.base), slog.String("api_key", c.key.String()))
+}
+
+// secretKey holds the API key. The client keeps a pointer to it, so that even a
+// reflective dump of a Client shows an address, not the key; its own
+// formatting shows only the key's prefix.
+type secretKey struct{ value string }
+
+func (k *secretKey) String() string               { return redact(k.value) }
+func (k *secretKey) GoString() string             { return redact(k.value) }
+func (k *secretKey) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, redact(k.value)) }
+func (k *secretKey) LogValue() slog.Value         { return slog.StringValue(redact(k.value)) }
+func (k *secretKey) MarshalText() ([]byte, error) { return []byte(redact(k.value)), nil }
+
+// redact keeps a key's conventional prefix ("am_live_", "whsec_") and hides the rest.
+func redact(s string) string {
+	if s == "" {
+		return ""
+	}
+	prefix := ""
+	if i := strings.LastIndexByte(s, '_'); i >= 0 && i < 12 && i < len(s)-1 {
+		prefix = s[:i+1]
+	}
+	return prefix + "[REDACTED]"
+}
+
+// request is one API call as the services describe it to do.
+type request struct {
+	method string
+	path   string // already escaped, starting with "/"
+	query  any    // a params struct with url tags, or nil
+	body   any    // JSON-encoded when non-nil
+}
+
+// do sends req through the retrying transport and decodes a 2xx body into out
+// (nil: the body is discarded). A non-2xx answer becomes an *APIError. It
+// returns the final response's header, for X-Request-Id.
+func (c *Client) do(ctx context.Context, req request, out any) (http.Header, error) {
+	if ctx == nil {
+		return nil, errors.New("hookscope: nil context")
+	}
+	endpoint := c.base + req.path
+	if req.query != nil {
+		q, err := query.Values(req.query)
+		if err != nil {
+			return nil, fmt.Errorf("hookscope: encoding query of %s %s: %w", req.method, req.path, err)
+		}
+		if enc := q.Encode(); enc != "" {
+			endpoint += "?" + enc
+		}
+	}
+	var body []byte
+	if req.body != nil {
+		var err error
+		if body, err = json.Marshal(req.body); err != nil {
+			return nil, fmt.Errorf("hookscope: encoding body of %s %s: %w", req.method, req.path, err)
+		}
+	}
+	var rawBody any
+	if body != nil {
+		rawBody = body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.method, endpoint, rawBody)
+	if err != nil {
+		return nil, fmt.Errorf("hookscope: building %s %s: %w", req.method, req.path, err)
+	}
+	rreq.Header.Set("Authorization", "Bearer "+c.key.value)
+	rreq.Header.Set("User-Agent", c.userAgent)
+	rreq.Header.Set("Accept", "application/json")
+	if body != nil {
+		rreq.Header.Set("Content-Type", "application/json")
+	}
+	if isWrite(req.method) {
+		// Sent unchanged on every try, so that the server can recognise a
+		// retried write and apply it once.
+		rreq.Header.Set("Idempotency-Key", newIdempotencyKey())
+	}
+
+	tries := c.newTryPolicy(req.method, req.path)
+	rc := &retryablehttp.Client{
+		HTTPClient:     c.httpClient,
+		Logger:         nil,
+		RetryWaitMin:   c.retryWaitMin,
+		RetryWaitMax:   c.retryWaitMax,
+		RetryMax:       c.maxRetries,
+		RequestLogHook: tries.beforeTry,
+		CheckRetry:     tries.checkRetry,
+		Backoff:        tries.backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%w)", ctxErr, err)
+		}
+		return nil, fmt.Errorf("hookscope: %s %s: %w", req.method, req.path, err)
+	}
+	defer drainAndClose(resp.Body)
+
+	reader := &limitedReader{r: resp.Body, remaining: c.maxResponseBytes}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.Header, decodeAPIError(resp, reader)
+	}
+	if out == nil {
+		return resp.Header, nil
+	}
+	if err := decodeJSON(reader, out); err != nil {
+		return resp.Header, fmt.Errorf("hookscope: %s %s: decoding %d response (request_id %q): %w",
+			req.method, req.path, resp.StatusCode, resp.Header.Get("X-Request-Id"), err)
+	}
+	return resp.Header, nil
+}
+
+// decodeJSON decodes exactly one JSON value from r: an empty body, a truncated
+// one or trailing garbage is an error, never an empty result.
+func decodeJSON(r io.Reader, out any) error {
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w: empty body", ErrUnexpectedResponse)
+		}
+		if errors.Is(err, ErrResponseTooLarge) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", ErrUnexpectedResponse, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if errors.Is(err, ErrResponseTooLarge) {
+			return err
+		}
+		return fmt.Errorf("%w: data after the JSON value", ErrUnexpectedResponse)
+	}
+	return nil
+}
+
+// limitedReader fails with ErrResponseTooLarge once more than remaining bytes
+// have been asked of it, instead of ending the body silently like io.LimitReader.
+type limitedReader struct {
+	r         io.Reader
+	remaining int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.remaining < 0 {
+		return 0, ErrResponseTooLarge
+	}
+	if int64(len(p)) > l.remaining+1 {
+		p = p[:l.remaining+1]
+	}
+	n, err := l.r.Read(p)
+	l.remaining -= int64(n)
+	if l.remaining < 0 {
+		return n, ErrResponseTooLarge
+	}
+	return n, err
+}
+
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_ = body.Close()
+}
+
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func newIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// escapePath escapes one path segment. Ids are validated before they get here;
+// this makes sure that nothing in one ("/", "..") can reach another path.
+func escapePath(segment string) string {
+	return url.PathEscape(segment)
+}
+
+// snippet returns at most n bytes of b as text, for error messages.
+func snippet(b []byte, n int) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}

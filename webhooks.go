@@ -1,0 +1,461 @@
+package hookscope
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// EndpointKind is the kind of a webhook endpoint.
+type EndpointKind string
+
+// Endpoint kinds.
+const (
+	// KindOrganization is an organization-level endpoint.
+	KindOrganization EndpointKind = "organization"
+	// KindNumber is a per-number delivery feed.
+	KindNumber EndpointKind = "number"
+)
+
+// DeliveryStatus is the status of a recent event of a webhook.
+type DeliveryStatus string
+
+// Delivery statuses of WebhookEvent.
+const (
+	DeliveryDelivered DeliveryStatus = "delivered"
+	DeliveryFailed    DeliveryStatus = "failed"
+	DeliveryPending   DeliveryStatus = "pending"
+)
+
+// Limits of the webhooks endpoints.
+const (
+	// WebhookEventsDefaultLimit is the number of recent events when
+	// WebhookGetParams.EventsLimit is 0.
+	WebhookEventsDefaultLimit = 10
+	// WebhookEventsMaxLimit is the largest EventsLimit.
+	WebhookEventsMaxLimit = 50
+	// WebhooksDefaultLimit is the list's page size when Limit is 0.
+	WebhooksDefaultLimit = 20
+	// WebhooksMaxLimit is the list's largest page size.
+	WebhooksMaxLimit = 100
+)
+
+// Secret is a webhook signing secret (whsec_…). It formats as its prefix and
+// "[REDACTED]" with every fmt verb and in slog; Reveal returns the value, to
+// verify signatures. JSON carries the real value, as the API does.
+type Secret string
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns the redacted form.
+func (s Secret) String() string { return redact(string(s)) }
+
+// GoString returns the redacted form, for %#v.
+func (s Secret) GoString() string { return fmt.Sprintf("%q", redact(string(s))) }
+
+// Format writes the redacted form whatever the verb.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, s.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, redact(string(s)))
+}
+
+// LogValue logs the redacted form.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redact(string(s))) }
+
+// Webhook is a webhook endpoint ("webhook" and "endpoint" are the same entity).
+type Webhook struct {
+	// ID is "ep_" and 32 lowercase hex digits.
+	ID string `json:"id"`
+	// Name is the human-readable name.
+	Name string `json:"name"`
+	// URL is where events are sent (HTTPS).
+	URL string `json:"url"`
+	// Kind is KindOrganization or KindNumber.
+	Kind EndpointKind `json:"kind,omitempty"`
+	// IsActive reports whether the webhook receives events.
+	IsActive bool `json:"isActive"`
+	// Encrypted reports whether payloads are encrypted.
+	Encrypted bool `json:"encrypted"`
+	// SigningSecret verifies the signatures of deliveries. It prints redacted;
+	// use SigningSecret.Reveal() for its value.
+	SigningSecret Secret `json:"signing_secret,omitempty"`
+	// EventTypes are the event types the webhook subscribes to.
+	EventTypes []string `json:"event_types,omitempty"`
+	// CreatedAt is when the webhook was created.
+	CreatedAt time.Time `json:"created_at"`
+	// UpdatedAt is when it was last updated.
+	UpdatedAt time.Time `json:"updated_at"`
+	// DeliveryStats are the webhook's delivery statistics.
+	DeliveryStats DeliveryStats `json:"delivery_stats"`
+	// App is the application the webhook belongs to.
+	App App `json:"app"`
+	// RecentEvents are the newest deliveries, with
+	// WebhookGetParams.IncludeEvents only (never in lists).
+	RecentEvents []WebhookEvent `json:"recent_events,omitempty"`
+}
+
+// App is the application a webhook belongs to.
+type App struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// DeliveryStats are a webhook's delivery statistics, computed from its
+// messages and attempts.
+type DeliveryStats struct {
+	// TotalEvents is the number of events sent to the webhook.
+	TotalEvents int64 `json:"total_events"`
+	// SuccessfulDeliveries is the number of events delivered.
+	SuccessfulDeliveries int64 `json:"successful_deliveries"`
+	// FailedDeliveries is the number of failed delivery attempts.
+	FailedDeliveries int64 `json:"failed_deliveries"`
+	// LastDelivery is the time of the last delivery attempt; nil when none.
+	LastDelivery *time.Time `json:"last_delivery,omitempty"`
+	// SuccessRate is SuccessfulDeliveries / TotalEvents in percent (0–100, two
+	// decimals).
+	SuccessRate float64 `json:"success_rate"`
+	// AverageResponseTime is the mean response time in milliseconds.
+	AverageResponseTime float64 `json:"average_response_time"`
+	// Last24hEvents is the number of events sent in the last 24 hours.
+	Last24hEvents int64 `json:"last_24h_events"`
+	// Last24hFailures is the number of failed deliveries in the last 24 hours.
+	Last24hFailures int64 `json:"last_24h_failures"`
+}
+
+// WebhookEvent is one recent delivery event of a webhook.
+type WebhookEvent struct {
+	// ID identifies the delivery event (the message id).
+	ID string `json:"id"`
+	// EventType is the type of the event delivered.
+	EventType string `json:"event_type"`
+	// DeliveryStatus is DeliveryDelivered, DeliveryFailed or DeliveryPending.
+	DeliveryStatus DeliveryStatus `json:"delivery_status"`
+	// ResponseCode is the endpoint's HTTP status; nil when there was none.
+	ResponseCode *int `json:"response_code,omitempty"`
+	// ResponseTime is the response time in milliseconds; nil when there was none.
+	ResponseTime *int64 `json:"response_time,omitempty"`
+	// ErrorMessage is the error of a failed delivery.
+	ErrorMessage string `json:"error_message,omitempty"`
+	// CreatedAt is when the event was created.
+	CreatedAt time.Time `json:"created_at"`
+	// DeliveredAt is when delivery was attempted; nil before any attempt.
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	// RetryCount is the number of retry attempts.
+	RetryCount int `json:"retry_count"`
+}
+
+// WebhookGetParams are the query parameters of GET /api/v0/webhooks/{id}.
+type WebhookGetParams struct {
+	// IncludeEvents adds RecentEvents; default false.
+	IncludeEvents bool `url:"include_events,omitempty"`
+	// EventsLimit is the number of recent events, 1..50; default 10.
+	EventsLimit int `url:"events_limit,omitempty"`
+}
+
+// WebhookListParams are the query parameters of GET /api/v0/webhooks.
+type WebhookListParams struct {
+	// Limit is the page size, 1..100; default 20.
+	Limit int `url:"limit,omitempty"`
+	// Cursor is meta.next_cursor of the previous page.
+	Cursor string `url:"cursor,omitempty"`
+}
+
+// WebhookCreateParams is the body of POST /api/v0/webhooks.
+type WebhookCreateParams struct {
+	// Name is required: the human-readable name.
+	Name string `json:"name"`
+	// URL is required and must be a valid HTTPS URL.
+	URL string `json:"url"`
+}
+
+// WebhookUpdateParams is the body of PATCH /api/v0/webhooks/{id}. A nil
+// field is left unchanged; new(false) sets IsActive to false.
+type WebhookUpdateParams struct {
+	Name     *string `json:"name,omitempty"`
+	URL      *string `json:"url,omitempty"`
+	IsActive *bool   `json:"isActive,omitempty"`
+}
+
+// WebhookPage is one page of GET /api/v0/webhooks.
+type WebhookPage struct {
+	// Data holds the webhooks, each with its DeliveryStats (never RecentEvents).
+	Data []Webhook `json:"data"`
+	// Meta holds the cursor of the next page.
+	Meta ListMeta `json:"meta"`
+}
+
+// WebhooksService reads and manages webhooks. Reads need the webhook:read
+// scope, writes webhook:write.
+type WebhooksService struct {
+	client *Client
+}
+
+// Get fetches GET /api/v0/webhooks/{webhook_id}: the webhook with its
+// delivery stats and, with IncludeEvents, its recent events (EventsLimit
+// 1..50, default 10). An unknown id, or another organization's, is a 404
+// WEBHOOK_NOT_FOUND (ErrNotFound). params may be nil. Requires webhook:read.
+func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *WebhookGetParams) (*Webhook, error) {
+	if err := checkWebhookID("webhook_id", webhookID); err != nil {
+		return nil, err
+	}
+	var p WebhookGetParams
+	if params != nil {
+		p = *params
+	}
+	if p.EventsLimit != 0 && (p.EventsLimit < 1 || p.EventsLimit > WebhookEventsMaxLimit) {
+		return nil, paramErrorf("events_limit", "%d is outside 1..%d", p.EventsLimit, WebhookEventsMaxLimit)
+	}
+	wh := new(Webhook)
+	if _, err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks/" + escapePath(webhookID), query: &p}, wh); err != nil {
+		return nil, err
+	}
+	return wh, nil
+}
+
+// List fetches one page of GET /api/v0/webhooks (Limit 1..100, default 20).
+// Requires webhook:read.
+func (s *WebhooksService) List(ctx context.Context, params *WebhookListParams) (*WebhookPage, error) {
+	p, err := checkWebhookListParams(params)
+	if err != nil {
+		return nil, err
+	}
+	return s.fetchPage(ctx, p)
+}
+
+// All iterates every webhook of the organization, following
+// meta.next_cursor from params.Cursor. Nothing is sent until the loop starts.
+func (s *WebhooksService) All(ctx context.Context, params *WebhookListParams) iter.Seq2[*Webhook, error] {
+	p, err := checkWebhookListParams(params)
+	start := ""
+	if p != nil {
+		start = p.Cursor
+	}
+	pages := paginate(ctx, start, func(ctx context.Context, cursor string) (*WebhookPage, string, bool, error) {
+		if err != nil {
+			return nil, "", false, err
+		}
+		q := *p
+		q.Cursor = cursor
+		page, err := s.fetchPage(ctx, &q)
+		if err != nil {
+			return nil, "", false, err
+		}
+		next := page.Meta.NextCursor
+		if !page.Meta.HasMore {
+			next = ""
+		}
+		return page, next, page.Meta.HasMore, nil
+	})
+	return items(pages, func(p *WebhookPage) []Webhook { return p.Data })
+}
+
+func (s *WebhooksService) fetchPage(ctx context.Context, p *WebhookListParams) (*WebhookPage, error) {
+	page := new(WebhookPage)
+	h, err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks", query: p}, page)
+	if err != nil {
+		return nil, err
+	}
+	if page.Meta.RequestID == "" {
+		page.Meta.RequestID = h.Get("X-Request-Id")
+	}
+	return page, nil
+}
+
+// Create sends POST /api/v0/webhooks and returns the new webhook (201). The
+// name is required and the URL must be a valid HTTPS URL. Requires
+// webhook:write. The request carries an Idempotency-Key, so a retried create
+// makes one webhook.
+func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParams) (*Webhook, error) {
+	if params == nil {
+		return nil, paramErrorf("name", "is required")
+	}
+	if strings.TrimSpace(params.Name) == "" {
+		return nil, paramErrorf("name", "is required")
+	}
+	if err := checkHTTPSURL(params.URL); err != nil {
+		return nil, err
+	}
+	wh := new(Webhook)
+	if _, err := s.client.do(ctx, request{method: http.MethodPost, path: "/api/v0/webhooks", body: params}, wh); err != nil {
+		return nil, err
+	}
+	return wh, nil
+}
+
+// Update sends PATCH /api/v0/webhooks/{id}: each non-nil field of params is
+// set, the rest left unchanged. Requires webhook:write.
+func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *WebhookUpdateParams) (*Webhook, error) {
+	if err := checkWebhookID("id", webhookID); err != nil {
+		return nil, err
+	}
+	if params == nil {
+		params = &WebhookUpdateParams{}
+	}
+	if params.Name != nil && strings.TrimSpace(*params.Name) == "" {
+		return nil, paramErrorf("name", "must not be empty")
+	}
+	if params.URL != nil {
+		if err := checkHTTPSURL(*params.URL); err != nil {
+			return nil, err
+		}
+	}
+	wh := new(Webhook)
+	if _, err := s.client.do(ctx, request{method: http.MethodPatch, path: "/api/v0/webhooks/" + escapePath(webhookID), body: params}, wh); err != nil {
+		return nil, err
+	}
+	return wh, nil
+}
+
+// Delete sends DELETE /api/v0/webhooks/{id} (204). Requires webhook:write.
+func (s *WebhooksService) Delete(ctx context.Context, webhookID string) error {
+	if err := checkWebhookID("id", webhookID); err != nil {
+		return err
+	}
+	_, err := s.client.do(ctx, request{method: http.MethodDelete, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
+	return err
+}
+
+func checkWebhookListParams(params *WebhookListParams) (*WebhookListParams, error) {
+	var p WebhookListParams
+	if params != nil {
+		p = *params
+	}
+	if p.Limit != 0 && (p.Limit < 1 || p.Limit > WebhooksMaxLimit) {
+		return nil, paramErrorf("limit", "%d is outside 1..%d", p.Limit, WebhooksMaxLimit)
+	}
+	return &p, nil
+}
+
+func checkWebhookID(param, id string) error {
+	if !endpointIDPattern.MatchString(id) {
+		return paramErrorf(param, "%q does not match ^ep_[a-f0-9]{32}$", id)
+	}
+	return nil
+}
+
+// checkHTTPSURL applies the API's rule for webhook URLs: an absolute https URL
+// with a host.
+func checkHTTPSURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.Hostname() == "" {
+		return paramErrorf("url", "must be a valid HTTPS URL")
+	}
+	return nil
+}
+
+// Health is a webhook's diagnosis by the thresholds of the API's "Webhook
+// Diagnostics".
+type Health struct {
+	SuccessRate  SuccessRateClass
+	ResponseTime ResponseTimeClass
+	Activity     ActivityClass
+}
+
+// SuccessRateClass classifies DeliveryStats.SuccessRate.
+type SuccessRateClass int
+
+// Success-rate classes: Excellent >= 99%, Good >= 95%, Warning >= 90%, else Critical.
+const (
+	SuccessRateExcellent SuccessRateClass = iota + 1
+	SuccessRateGood
+	SuccessRateWarning
+	SuccessRateCritical
+)
+
+// String is the lower-case word: "excellent", "good", "warning" or "critical".
+func (c SuccessRateClass) String() string {
+	return className(int(c), "excellent", "good", "warning", "critical")
+}
+
+// ResponseTimeClass classifies DeliveryStats.AverageResponseTime.
+type ResponseTimeClass int
+
+// Response-time classes: Fast < 1000 ms, Acceptable <= 3000 ms, Slow <= 5000
+// ms, else Critical.
+const (
+	ResponseTimeFast ResponseTimeClass = iota + 1
+	ResponseTimeAcceptable
+	ResponseTimeSlow
+	ResponseTimeCritical
+)
+
+// String is the lower-case word: "fast", "acceptable", "slow" or "critical".
+func (c ResponseTimeClass) String() string {
+	return className(int(c), "fast", "acceptable", "slow", "critical")
+}
+
+// ActivityClass classifies a webhook's recent activity.
+type ActivityClass int
+
+// Activity classes: Idle when there were no events in the last 24 hours;
+// Failing when at least 2 of them failed and they are at least 10% of them,
+// or when 2 or more of the recent events failed; else Active.
+const (
+	ActivityActive ActivityClass = iota + 1
+	ActivityIdle
+	ActivityFailing
+)
+
+// String is the lower-case word: "active", "idle" or "failing".
+func (c ActivityClass) String() string {
+	return className(int(c), "active", "idle", "failing")
+}
+
+func className(i int, names ...string) string {
+	if i < 1 || i > len(names) {
+		return "unknown"
+	}
+	return names[i-1]
+}
+
+// Health classifies the webhook from its DeliveryStats and, when fetched
+// with IncludeEvents, its RecentEvents.
+func (w *Webhook) Health() Health {
+	st := w.DeliveryStats
+	var h Health
+	switch rate := st.SuccessRate; {
+	case rate >= 99:
+		h.SuccessRate = SuccessRateExcellent
+	case rate >= 95:
+		h.SuccessRate = SuccessRateGood
+	case rate >= 90:
+		h.SuccessRate = SuccessRateWarning
+	default:
+		h.SuccessRate = SuccessRateCritical
+	}
+	switch ms := st.AverageResponseTime; {
+	case ms < 1000:
+		h.ResponseTime = ResponseTimeFast
+	case ms <= 3000:
+		h.ResponseTime = ResponseTimeAcceptable
+	case ms <= 5000:
+		h.ResponseTime = ResponseTimeSlow
+	default:
+		h.ResponseTime = ResponseTimeCritical
+	}
+	recentFailed := 0
+	for _, e := range w.RecentEvents {
+		if e.DeliveryStatus == DeliveryFailed {
+			recentFailed++
+		}
+	}
+	switch {
+	case st.Last24hEvents == 0:
+		h.Activity = ActivityIdle
+	case st.Last24hFailures >= 2 && st.Last24hFailures*10 >= st.Last24hEvents, recentFailed >= 2:
+		h.Activity = ActivityFailing
+	default:
+		h.Activity = ActivityActive
+	}
+	return h
+}
