@@ -61,8 +61,10 @@ type Client struct {
 	// Analytics reads the day's delivery analytics.
 	Analytics *AnalyticsService
 
-	base             string // base URL without a trailing slash
-	key              *secretKey
+	base string // base URL without a trailing slash
+	// apiKey returns the API key. A closure, so that not even a reflective
+	// dump of a Client value (fmt of *c with any verb) can reach the key.
+	apiKey           func() string
 	httpClient       *http.Client
 	userAgent        string
 	logger           *slog.Logger
@@ -214,6 +216,12 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, errors.New("hookscope: NewClient: the API key is empty")
 	}
+	for i := 0; i < len(apiKey); i++ {
+		if apiKey[i] <= ' ' || apiKey[i] >= 0x7f {
+			// Said without the key: it may be a real one with a stray newline.
+			return nil, fmt.Errorf("hookscope: NewClient: the API key has a space, control or non-ASCII character at byte %d", i)
+		}
+	}
 	cfg := config{
 		baseURL:          DefaultBaseURL,
 		maxRetries:       DefaultMaxRetries,
@@ -252,7 +260,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 
 	c := &Client{
 		base:             base,
-		key:              &secretKey{value: apiKey},
+		apiKey:           func() string { return apiKey },
 		httpClient:       hc,
 		userAgent:        ua,
 		logger:           cfg.logger,
@@ -304,7 +312,7 @@ func isLoopbackHost(host string) bool {
 
 // String describes the client without its API key.
 func (c *Client) String() string {
-	return "hookscope.Client{base_url: " + c.base + ", api_key: " + c.key.String() + "}"
+	return "hookscope.Client{base_url: " + c.base + ", api_key: " + redact(c.apiKey()) + "}"
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -312,30 +320,38 @@ func (c *Client) GoString() string { return c.String() }
 
 // LogValue makes a *Client log as its base URL and redacted key.
 func (c *Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.base), slog.String("api_key", c.key.String()))
+	return slog.GroupValue(slog.String("base_url", c.base), slog.String("api_key", redact(c.apiKey())))
 }
 
-// secretKey holds the API key. The client keeps a pointer to it, so that even a
-// reflective dump of a Client shows an address, not the key; its own
-// formatting shows only the key's prefix.
-type secretKey struct{ value string }
+// knownKeyPrefixes are the conventional prefixes of keys and secrets, shown
+// in their redacted form so that a reader can tell a live key from a test one.
+var knownKeyPrefixes = []string{"am_live_", "am_test_", "sk_live_", "sk_test_", "whsec_"}
 
-func (k *secretKey) String() string               { return redact(k.value) }
-func (k *secretKey) GoString() string             { return redact(k.value) }
-func (k *secretKey) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, redact(k.value)) }
-func (k *secretKey) LogValue() slog.Value         { return slog.StringValue(redact(k.value)) }
-func (k *secretKey) MarshalText() ([]byte, error) { return []byte(redact(k.value)), nil }
-
-// redact keeps a key's conventional prefix ("am_live_", "whsec_") and hides the rest.
+// redact keeps a key's conventional prefix and hides the rest. Random parts
+// may contain "_" themselves (base64url does), so nothing past a known
+// prefix, or past a short lower-case first segment, is ever shown.
 func redact(s string) string {
 	if s == "" {
 		return ""
 	}
-	prefix := ""
-	if i := strings.LastIndexByte(s, '_'); i >= 0 && i < 12 && i < len(s)-1 {
-		prefix = s[:i+1]
+	for _, p := range knownKeyPrefixes {
+		if strings.HasPrefix(s, p) && len(s) > len(p) {
+			return p + "[REDACTED]"
+		}
 	}
-	return prefix + "[REDACTED]"
+	if i := strings.IndexByte(s, '_'); i >= 2 && i <= 5 && i < len(s)-1 && isLowerAlpha(s[:i]) {
+		return s[:i+1] + "[REDACTED]"
+	}
+	return "[REDACTED]"
+}
+
+func isLowerAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // request is one API call as the services describe it to do.
@@ -378,7 +394,7 @@ func (c *Client) do(ctx context.Context, req request, out any) (http.Header, err
 	if err != nil {
 		return nil, fmt.Errorf("hookscope: building %s %s: %w", req.method, req.path, err)
 	}
-	rreq.Header.Set("Authorization", "Bearer "+c.key.value)
+	rreq.Header.Set("Authorization", "Bearer "+c.apiKey())
 	rreq.Header.Set("User-Agent", c.userAgent)
 	rreq.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -431,7 +447,19 @@ func (c *Client) do(ctx context.Context, req request, out any) (http.Header, err
 // decodeJSON decodes exactly one JSON value from r: an empty body, a truncated
 // one or trailing garbage is an error, never an empty result.
 func decodeJSON(r io.Reader, out any) error {
-	dec := json.NewDecoder(r)
+	// Every answer of the API is a JSON object: anything else ("null", an
+	// array, a string) would decode into an empty result without an error.
+	first, err := firstNonSpace(r)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w: empty body", ErrUnexpectedResponse)
+		}
+		return err
+	}
+	if first != '{' {
+		return fmt.Errorf("%w: body starts with %q, not a JSON object", ErrUnexpectedResponse, first)
+	}
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader("{"), r))
 	if err := dec.Decode(out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w: empty body", ErrUnexpectedResponse)
@@ -448,6 +476,25 @@ func decodeJSON(r io.Reader, out any) error {
 		return fmt.Errorf("%w: data after the JSON value", ErrUnexpectedResponse)
 	}
 	return nil
+}
+
+// firstNonSpace consumes r up to and including its first byte that is not
+// JSON white space, and returns that byte.
+func firstNonSpace(r io.Reader) (byte, error) {
+	var b [1]byte
+	for {
+		n, err := r.Read(b[:])
+		if n == 1 {
+			switch b[0] {
+			case ' ', '\t', '\r', '\n':
+				continue
+			}
+			return b[0], nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
 }
 
 // limitedReader fails with ErrResponseTooLarge once more than remaining bytes

@@ -132,12 +132,10 @@ func (p *tryPolicy) log(ctx context.Context, resp *http.Response, err error, ret
 }
 
 // retryableTransportError reports whether a transport error may pass on a
-// new try: not a context error, a bad URL, too many redirects or a
-// certificate the client does not trust.
+// new try: not a bad URL, too many redirects or a certificate the client does
+// not trust. A try that timed out (the per-try timeout) is retried; the
+// caller's own context is checked before this, in decide.
 func retryableTransportError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
 	var certErr *x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError

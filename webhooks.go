@@ -104,6 +104,17 @@ type Webhook struct {
 	RecentEvents []WebhookEvent `json:"recent_events,omitempty"`
 }
 
+// webhookForLog is Webhook without its methods, so that LogValue does not
+// resolve itself again.
+type webhookForLog Webhook
+
+// LogValue makes a Webhook log with its signing secret redacted, even
+// through slog's JSON handler (which would otherwise marshal the secret).
+func (w Webhook) LogValue() slog.Value {
+	w.SigningSecret = Secret(redact(string(w.SigningSecret)))
+	return slog.AnyValue(webhookForLog(w))
+}
+
 // App is the application a webhook belongs to.
 type App struct {
 	ID   string `json:"id"`
