@@ -252,6 +252,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if hc.Timeout == 0 {
 		hc.Timeout = cfg.timeout
 	}
+	hc.CheckRedirect = refuseInsecureRedirects(hc.CheckRedirect, cfg.insecureHTTP)
 
 	ua := "hookscope-go/" + Version + " (" + runtime.Version() + ")"
 	if cfg.userAgent != "" {
@@ -300,6 +301,29 @@ func checkBaseURL(raw string, insecureHTTP bool) (string, error) {
 		return "", fmt.Errorf("hookscope: base URL %q: scheme must be https", raw)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// errInsecureRedirect stops a redirect that would carry the API key over
+// plain http; it is not retried.
+var errInsecureRedirect = errors.New("hookscope: refusing a redirect to plain http, which would expose the API key")
+
+// refuseInsecureRedirects wraps a CheckRedirect policy (nil: Go's default of
+// 10 redirects) so that no redirect leads to plain http, except to a loopback
+// host or with WithInsecureHTTP. Go forwards the Authorization header to the
+// same host whatever the scheme, so the SDK has to draw this line itself.
+func refuseInsecureRedirects(next func(*http.Request, []*http.Request) error, insecureHTTP bool) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "https" && !insecureHTTP && !isLoopbackHost(req.URL.Hostname()) {
+			return fmt.Errorf("%w (to %s)", errInsecureRedirect, req.URL.Redacted())
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
 }
 
 func isLoopbackHost(host string) bool {

@@ -136,6 +136,9 @@ func (p *tryPolicy) log(ctx context.Context, resp *http.Response, err error, ret
 // not trust. A try that timed out (the per-try timeout) is retried; the
 // caller's own context is checked before this, in decide.
 func retryableTransportError(err error) bool {
+	if errors.Is(err, errInsecureRedirect) {
+		return false
+	}
 	var certErr *x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError

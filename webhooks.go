@@ -88,7 +88,7 @@ type Webhook struct {
 	Encrypted bool `json:"encrypted"`
 	// SigningSecret verifies the signatures of deliveries. It prints redacted;
 	// use SigningSecret.Reveal() for its value.
-	SigningSecret Secret `json:"signing_secret,omitempty"`
+	SigningSecret Secret `json:"signing_secret"`
 	// EventTypes are the event types the webhook subscribes to.
 	EventTypes []string `json:"event_types,omitempty"`
 	// CreatedAt is when the webhook was created.
