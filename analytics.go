@@ -251,11 +251,14 @@ func orNull(r json.RawMessage) json.RawMessage {
 
 // analyticsEnvelope is the success envelope of GET /analytics/webhooks.
 type analyticsEnvelope struct {
-	Status  int               `json:"status"`
-	Data    *WebhookAnalytics `json:"data"`
-	Message string            `json:"message"`
-	Env     string            `json:"env"`
-	Log     json.RawMessage   `json:"log"`
+	Status    int               `json:"status"`
+	Data      *WebhookAnalytics `json:"data"`
+	Message   string            `json:"message"`
+	Env       string            `json:"env"`
+	Log       json.RawMessage   `json:"log"`
+	Error     json.RawMessage   `json:"error"`
+	Validator map[string]string `json:"validator"`
+	SupportID *string           `json:"support_id"`
 }
 
 // AnalyticsService reads GET /analytics/webhooks. It needs the
@@ -273,16 +276,29 @@ func (s *AnalyticsService) Webhooks(ctx context.Context) (*WebhookAnalytics, err
 	if err != nil {
 		return nil, err
 	}
+	var log envelopeMeta
+	requestID := h.Get("X-Request-Id")
+	if json.Unmarshal(env.Log, &log) == nil && log.RequestID != "" {
+		requestID = log.RequestID
+	}
 	if env.Data == nil {
-		return nil, fmt.Errorf("hookscope: GET /analytics/webhooks: %w: data is null", ErrUnexpectedResponse)
+		// An envelope that carries an error code under a 2xx is still an
+		// error, with its code and message kept; without one it is a body
+		// the SDK cannot use.
+		var code string
+		if json.Unmarshal(env.Error, &code) != nil || code == "" {
+			return nil, fmt.Errorf("hookscope: GET /analytics/webhooks: %w: data is null (request_id %q)", ErrUnexpectedResponse, requestID)
+		}
+		apiErr := &APIError{StatusCode: env.Status, Code: code, Message: env.Message, RequestID: requestID, FieldErrors: env.Validator}
+		if apiErr.StatusCode == 0 {
+			apiErr.StatusCode = http.StatusOK
+		}
+		if env.SupportID != nil {
+			apiErr.SupportID = *env.SupportID
+		}
+		return nil, apiErr
 	}
 	an := env.Data
-	an.Message, an.Env = env.Message, env.Env
-	var log envelopeMeta
-	if json.Unmarshal(env.Log, &log) == nil && log.RequestID != "" {
-		an.RequestID = log.RequestID
-	} else {
-		an.RequestID = h.Get("X-Request-Id")
-	}
+	an.Message, an.Env, an.RequestID = env.Message, env.Env, requestID
 	return an, nil
 }

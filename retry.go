@@ -91,7 +91,8 @@ func (p *tryPolicy) decide(ctx context.Context, resp *http.Response, err error) 
 // uniformly random time between the minimum and min(max, minimum·2^(n-1)).
 func (p *tryPolicy) backoffFor(n int) time.Duration {
 	lo, hi := p.c.retryWaitMin, p.c.retryWaitMax
-	ceiling := lo
+	// The ceiling grows from the minimum, or from 1 ms when the minimum is 0.
+	ceiling := max(lo, time.Millisecond)
 	for i := 1; i < n && ceiling < hi; i++ {
 		ceiling *= 2
 	}

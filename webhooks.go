@@ -153,8 +153,9 @@ type WebhookEvent struct {
 	DeliveryStatus DeliveryStatus `json:"delivery_status"`
 	// ResponseCode is the endpoint's HTTP status; nil when there was none.
 	ResponseCode *int `json:"response_code,omitempty"`
-	// ResponseTime is the response time in milliseconds; nil when there was none.
-	ResponseTime *int64 `json:"response_time,omitempty"`
+	// ResponseTime is the response time in milliseconds (a JSON number, which
+	// may carry a fraction); nil when there was none.
+	ResponseTime *float64 `json:"response_time,omitempty"`
 	// ErrorMessage is the error of a failed delivery.
 	ErrorMessage string `json:"error_message,omitempty"`
 	// CreatedAt is when the event was created.
@@ -430,7 +431,9 @@ func className(i int, names ...string) string {
 }
 
 // Health classifies the webhook from its DeliveryStats and, when fetched
-// with IncludeEvents, its RecentEvents.
+// with IncludeEvents, its RecentEvents. The thresholds are the API's own; a
+// webhook that has sent nothing has a success rate of 0, so it classifies
+// SuccessRateCritical and ActivityIdle: read the two together.
 func (w *Webhook) Health() Health {
 	st := w.DeliveryStats
 	var h Health

@@ -1,0 +1,220 @@
+package hookscope_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hookscope/hookscope-go"
+)
+
+// benchLogRows builds a /v1/logs page of n rows in the shapes the seed shows
+// (succeeded rows with delivered_at and a response; pending_retry rows with
+// next_attempt_at and last_error), with the given next cursor.
+func benchLogRows(n int, next string) []byte {
+	base := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	page := hookscope.LogPage{Meta: hookscope.ListMeta{RequestID: "req_bench", NextCursor: next, HasMore: next != ""}}
+	for i := range n {
+		created := base.Add(-time.Duration(i) * time.Second)
+		e := hookscope.LogEntry{
+			MessageID:    fmt.Sprintf("01935abc-def0-7123-4567-%012x", i),
+			Endpoint:     "https://customer.app/webhooks",
+			AttemptCount: 1 + i%4,
+			CreatedAt:    created,
+		}
+		if i%3 == 0 {
+			e.Status = hookscope.StatusPendingRetry
+			e.NextAttemptAt = new(created.Add(time.Hour))
+			e.LastError = "connection timeout"
+		} else {
+			e.Status = hookscope.StatusSucceeded
+			e.DeliveredAt = new(created.Add(5 * time.Second))
+			e.ResponseStatus = new(200)
+			e.ResponseLatencyMS = new(int64(100 + i%300))
+		}
+		page.Data = append(page.Data, e)
+	}
+	b, err := json.Marshal(page)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// newBenchClient returns an SDK client and the plain http.Client of the
+// hand-written baseline, sharing one transport so that both pay the same
+// connection costs.
+func newBenchClient(b *testing.B, url string) (*hookscope.Client, *http.Client) {
+	b.Helper()
+	tr := &http.Transport{MaxIdleConnsPerHost: 4}
+	b.Cleanup(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	c, err := hookscope.NewClient("am_test_bench", hookscope.WithBaseURL(url), hookscope.WithHTTPClient(hc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c, hc
+}
+
+// BenchmarkLogsList500 compares the SDK's Logs.List on a 500-row page with
+// the twenty lines of net/http and encoding/json a user could write instead,
+// against the same server and the same bytes, in the same run. The target is
+// sdk/nethttp <= 1.0.
+func BenchmarkLogsList500(b *testing.B) {
+	body := benchLogRows(500, "")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req_bench")
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	c, hc := newBenchClient(b, srv.URL)
+	ctx := context.Background()
+	b.SetBytes(int64(len(body)))
+
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			page, err := c.Logs.List(ctx, &hookscope.LogListParams{Status: hookscope.StatusSucceeded, Limit: 500})
+			if err != nil || len(page.Data) != 500 {
+				b.Fatalf("rows %v, err %v", page, err)
+			}
+		}
+	})
+	b.Run("nethttp", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			page, err := handWrittenLogs(ctx, hc, srv.URL+"/v1/logs?limit=500&status=succeeded", "am_test_bench")
+			if err != nil || len(page.Data) != 500 {
+				b.Fatalf("rows %v, err %v", page, err)
+			}
+		}
+	})
+}
+
+// handWrittenLogs is what a user would write without the SDK.
+func handWrittenLogs(ctx context.Context, hc *http.Client, url, key string) (*hookscope.LogPage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	var page hookscope.LogPage
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
+
+// BenchmarkLogsAll50k iterates 50,000 rows (100 pages of 500) through
+// Logs.All and reports rows/s and bytes allocated per row.
+func BenchmarkLogsAll50k(b *testing.B) {
+	const pages, perPage = 100, 500
+	bodies := make([][]byte, pages)
+	for i := range pages {
+		next := ""
+		if i < pages-1 {
+			next = "c" + strconv.Itoa(i+1)
+		}
+		bodies[i] = benchLogRows(perPage, next)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := 0
+		if cur := r.URL.Query().Get("cursor"); cur != "" {
+			i, _ = strconv.Atoi(strings.TrimPrefix(cur, "c"))
+		}
+		_, _ = w.Write(bodies[i])
+	}))
+	b.Cleanup(srv.Close)
+	c, _ := newBenchClient(b, srv.URL)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var rows atomic.Int64
+	start := time.Now()
+	for b.Loop() {
+		n := 0
+		for _, err := range c.Logs.All(ctx, &hookscope.LogListParams{Limit: perPage}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != pages*perPage {
+			b.Fatalf("got %d rows, want %d", n, pages*perPage)
+		}
+		rows.Add(int64(n))
+	}
+	elapsed := time.Since(start)
+	b.ReportMetric(float64(rows.Load())/elapsed.Seconds(), "rows/s")
+}
+
+// BenchmarkDecodeMetrics5000 decodes a 5,000-bucket metrics page through the
+// SDK, beside encoding/json decoding the same bytes into the same type.
+func BenchmarkDecodeMetrics5000(b *testing.B) {
+	type envelope struct {
+		Data hookscope.MetricSeries `json:"data"`
+		Meta hookscope.MetricsMeta  `json:"meta"`
+	}
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	env := envelope{Data: hookscope.MetricSeries{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityMinute,
+		From: start, To: start.Add(5000 * time.Minute)}, Meta: hookscope.MetricsMeta{AsOf: start.Add(5000 * time.Minute), Limit: 5000}}
+	for i := range 5000 {
+		bk := hookscope.MetricBucket{BucketStart: start.Add(time.Duration(i) * time.Minute)}
+		if i < 4990 {
+			bk.Value = new(int64(i % 97))
+		}
+		env.Data.Buckets = append(env.Data.Buckets, bk)
+	}
+	body, err := json.Marshal(struct {
+		Success bool `json:"success"`
+		envelope
+	}{true, env})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(body) }))
+	b.Cleanup(srv.Close)
+	c, hc := newBenchClient(b, srv.URL)
+	ctx := context.Background()
+	b.SetBytes(int64(len(body)))
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			s, err := c.Metrics.Webhooks(ctx, &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: 5000})
+			if err != nil || len(s.Buckets) != 5000 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("nethttp", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/metrics/webhooks?limit=5000&metric=delivered", nil)
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var e envelope
+			err = json.NewDecoder(resp.Body).Decode(&e)
+			resp.Body.Close()
+			if err != nil || len(e.Data.Buckets) != 5000 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
