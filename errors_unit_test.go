@@ -542,8 +542,8 @@ func invalidParamCases() []paramCase {
 		cases = append(cases,
 			paramCase{"logs endpoint_id " + name, "endpoint_id", logsCall(&hookscope.LogListParams{EndpointID: id})},
 			paramCase{"webhook get id " + name, "webhook_id", webhookGetCall(id, nil)},
-			paramCase{"webhook update id " + name, "id", webhookUpdateCall(id, &hookscope.WebhookUpdateParams{Name: new("x")})},
-			paramCase{"webhook delete id " + name, "id", func(ctx context.Context, c *hookscope.Client) error {
+			paramCase{"webhook update id " + name, "webhook_id", webhookUpdateCall(id, &hookscope.WebhookUpdateParams{Name: new("x")})},
+			paramCase{"webhook delete id " + name, "webhook_id", func(ctx context.Context, c *hookscope.Client) error {
 				return c.Webhooks.Delete(ctx, id)
 			}},
 		)

@@ -145,6 +145,7 @@ func ExampleParamError() {
 
 func ExampleWebhook_Health() {
 	wh := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{
+		TotalEvents: 200, SuccessfulDeliveries: 193, FailedDeliveries: 9,
 		SuccessRate: 96.5, AverageResponseTime: 1200, Last24hEvents: 40, Last24hFailures: 1,
 	}}
 	h := wh.Health()

@@ -24,10 +24,14 @@ func TestHealthSuccessRateBoundaries(t *testing.T) {
 		{89.99, hookscope.SuccessRateCritical},
 		{0, hookscope.SuccessRateCritical},
 	}
+	// No events: the rate says nothing, whatever it reads.
+	noEvents := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{SuccessRate: 0}}
+	assert.Equal(t, hookscope.SuccessRateUnknown, noEvents.Health().SuccessRate)
+	assert.Equal(t, "unknown", noEvents.Health().SuccessRate.String())
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.rate), func(t *testing.T) {
 			t.Parallel()
-			wh := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{SuccessRate: tt.rate, Last24hEvents: 1}}
+			wh := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{SuccessRate: tt.rate, TotalEvents: 100, Last24hEvents: 1}}
 			got := wh.Health().SuccessRate
 			assert.Equal(t, tt.want, got, "success rate %v: got %s", tt.rate, got)
 		})
@@ -49,10 +53,17 @@ func TestHealthResponseTimeBoundaries(t *testing.T) {
 		{5000.01, hookscope.ResponseTimeCritical},
 		{60000, hookscope.ResponseTimeCritical},
 	}
+	for name, st := range map[string]hookscope.DeliveryStats{
+		"no attempt":          {TotalEvents: 3},
+		"only network errors": {TotalEvents: 3, FailedDeliveries: 9},
+	} {
+		wh := &hookscope.Webhook{DeliveryStats: st}
+		assert.Equal(t, hookscope.ResponseTimeUnknown, wh.Health().ResponseTime, name)
+	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.ms), func(t *testing.T) {
 			t.Parallel()
-			wh := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{AverageResponseTime: tt.ms, SuccessRate: 100}}
+			wh := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{AverageResponseTime: tt.ms, SuccessRate: 100, TotalEvents: 10, SuccessfulDeliveries: 10}}
 			got := wh.Health().ResponseTime
 			assert.Equal(t, tt.want, got, "average response time %v: got %s", tt.ms, got)
 		})
@@ -99,6 +110,7 @@ func TestHealthActivity(t *testing.T) {
 func TestHealthAllThreeTogether(t *testing.T) {
 	t.Parallel()
 	wh := &hookscope.Webhook{DeliveryStats: hookscope.DeliveryStats{
+		TotalEvents: 200, SuccessfulDeliveries: 183, FailedDeliveries: 40,
 		SuccessRate: 91.5, AverageResponseTime: 4200, Last24hEvents: 10, Last24hFailures: 5,
 	}}
 	assert.Equal(t, hookscope.Health{

@@ -307,7 +307,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 // Update sends PATCH /api/v0/webhooks/{id}: each non-nil field of params is
 // set, the rest left unchanged. Requires webhook:write.
 func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *WebhookUpdateParams) (*Webhook, error) {
-	if err := checkWebhookID("id", webhookID); err != nil {
+	if err := checkWebhookID("webhook_id", webhookID); err != nil {
 		return nil, err
 	}
 	if params == nil {
@@ -330,7 +330,7 @@ func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *
 
 // Delete sends DELETE /api/v0/webhooks/{id} (204). Requires webhook:write.
 func (s *WebhooksService) Delete(ctx context.Context, webhookID string) error {
-	if err := checkWebhookID("id", webhookID); err != nil {
+	if err := checkWebhookID("webhook_id", webhookID); err != nil {
 		return err
 	}
 	_, err := s.client.do(ctx, request{method: http.MethodDelete, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
@@ -376,15 +376,19 @@ type Health struct {
 // SuccessRateClass classifies DeliveryStats.SuccessRate.
 type SuccessRateClass int
 
-// Success-rate classes: Excellent >= 99%, Good >= 95%, Warning >= 90%, else Critical.
+// Success-rate classes: Excellent >= 99%, Good >= 95%, Warning >= 90%, else
+// Critical. SuccessRateUnknown (the zero value) is a webhook with no events,
+// whose rate says nothing.
 const (
-	SuccessRateExcellent SuccessRateClass = iota + 1
+	SuccessRateUnknown   SuccessRateClass = 0
+	SuccessRateExcellent SuccessRateClass = iota
 	SuccessRateGood
 	SuccessRateWarning
 	SuccessRateCritical
 )
 
-// String is the lower-case word: "excellent", "good", "warning" or "critical".
+// String is the lower-case word: "excellent", "good", "warning" or
+// "critical"; "unknown" for SuccessRateUnknown.
 func (c SuccessRateClass) String() string {
 	return className(int(c), "excellent", "good", "warning", "critical")
 }
@@ -393,15 +397,19 @@ func (c SuccessRateClass) String() string {
 type ResponseTimeClass int
 
 // Response-time classes: Fast < 1000 ms, Acceptable <= 3000 ms, Slow <= 5000
-// ms, else Critical.
+// ms, else Critical. ResponseTimeUnknown (the zero value) is a webhook with
+// no response to time: no attempt yet, or only network errors (an average of
+// 0 ms with nothing delivered).
 const (
-	ResponseTimeFast ResponseTimeClass = iota + 1
+	ResponseTimeUnknown ResponseTimeClass = 0
+	ResponseTimeFast    ResponseTimeClass = iota
 	ResponseTimeAcceptable
 	ResponseTimeSlow
 	ResponseTimeCritical
 )
 
-// String is the lower-case word: "fast", "acceptable", "slow" or "critical".
+// String is the lower-case word: "fast", "acceptable", "slow" or
+// "critical"; "unknown" for ResponseTimeUnknown.
 func (c ResponseTimeClass) String() string {
 	return className(int(c), "fast", "acceptable", "slow", "critical")
 }
@@ -431,13 +439,15 @@ func className(i int, names ...string) string {
 }
 
 // Health classifies the webhook from its DeliveryStats and, when fetched
-// with IncludeEvents, its RecentEvents. The thresholds are the API's own; a
-// webhook that has sent nothing has a success rate of 0, so it classifies
-// SuccessRateCritical and ActivityIdle: read the two together.
+// with IncludeEvents, its RecentEvents, by the API's thresholds. Where the
+// stats hold no data to judge (no events; no response to time) the class is
+// Unknown rather than a verdict the data does not support.
 func (w *Webhook) Health() Health {
 	st := w.DeliveryStats
 	var h Health
 	switch rate := st.SuccessRate; {
+	case st.TotalEvents == 0:
+		h.SuccessRate = SuccessRateUnknown
 	case rate >= 99:
 		h.SuccessRate = SuccessRateExcellent
 	case rate >= 95:
@@ -448,6 +458,8 @@ func (w *Webhook) Health() Health {
 		h.SuccessRate = SuccessRateCritical
 	}
 	switch ms := st.AverageResponseTime; {
+	case st.SuccessfulDeliveries+st.FailedDeliveries == 0, ms == 0 && st.SuccessfulDeliveries == 0:
+		h.ResponseTime = ResponseTimeUnknown
 	case ms < 1000:
 		h.ResponseTime = ResponseTimeFast
 	case ms <= 3000:

@@ -1,0 +1,233 @@
+// Command quickstart walks every endpoint of the hookscope API through the
+// SDK, against an in-process mock server with a fixed seed, and prints a
+// short report:
+//
+//	go run ./examples/quickstart
+//
+// Replace the mock's URL and key with hookscope.DefaultBaseURL and your own
+// key to run the same report against your account.
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/mockserver"
+)
+
+func main() {
+	log.SetFlags(0)
+	if err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatalf("quickstart: %v", err)
+	}
+}
+
+// run writes the report to out.
+func run(ctx context.Context, out io.Writer) error {
+	srv := mockserver.New(mockserver.WithSeed(42), mockserver.WithMessages(3000))
+	defer srv.Close()
+	c, err := hookscope.NewClient(srv.APIKey(), hookscope.WithBaseURL(srv.URL()))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "hookscope quickstart against an in-process mock at %s\n\n", srv.URL())
+
+	if err := reportEndpoints(ctx, out, c); err != nil {
+		return err
+	}
+	if err := reportSlowest(ctx, out, c); err != nil {
+		return err
+	}
+	if err := reportInbound(ctx, out, c, srv.InboundMessageIDs()); err != nil {
+		return err
+	}
+	if err := reportAnalytics(ctx, out, c); err != nil {
+		return err
+	}
+	return reportPlanGate(ctx, out, srv)
+}
+
+// reportEndpoints prints each endpoint's health and its last 24 hours of
+// delivered and failed attempts, from GET /api/v0/webhooks/{id} and
+// GET /v1/metrics/webhooks grouped by endpoint.
+func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client) error {
+	last24h := func(metric hookscope.Metric) (map[string]int64, error) {
+		out := map[string]int64{}
+		for b, err := range c.Metrics.WebhookBuckets(ctx, &hookscope.WebhookMetricsParams{Metric: metric, GroupBy: hookscope.GroupByEndpointID}) {
+			if err != nil {
+				return nil, fmt.Errorf("metrics %s: %w", metric, err)
+			}
+			if b.Value != nil {
+				out[b.Group] += *b.Value
+			}
+		}
+		return out, nil
+	}
+	delivered, err := last24h(hookscope.MetricDelivered)
+	if err != nil {
+		return err
+	}
+	failed, err := last24h(hookscope.MetricFailed)
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintln(out, "Endpoints (health from delivery_stats and recent events; last 24 h from metrics)")
+	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tKIND\tSUCCESS\tRESPONSE TIME\tACTIVITY\t24H DELIVERED\t24H FAILED")
+	for listed, err := range c.Webhooks.All(ctx, nil) {
+		if err != nil {
+			return fmt.Errorf("webhooks: %w", err)
+		}
+		wh, err := c.Webhooks.Get(ctx, listed.ID, &hookscope.WebhookGetParams{IncludeEvents: true})
+		if err != nil {
+			return fmt.Errorf("webhook %s: %w", listed.ID, err)
+		}
+		h := wh.Health()
+		st := wh.DeliveryStats
+		fmt.Fprintf(tw, "  %s\t%s\t%s (%.2f%%)\t%s (%.0f ms)\t%s\t%d\t%d\n", wh.Name, wh.Kind,
+			h.SuccessRate, st.SuccessRate, h.ResponseTime, st.AverageResponseTime, h.Activity, delivered[wh.ID], failed[wh.ID])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// reportSlowest finds the slowest attempts of the last 24 hours: the log rows
+// (GET /v1/logs) with the highest latency, drilled into with
+// GET /v1/messages/{id}/attempts for their timing breakdown.
+func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client) error {
+	var rows []hookscope.LogEntry
+	for e, err := range c.Logs.All(ctx, &hookscope.LogListParams{StartTime: time.Now().Add(-24 * time.Hour), Limit: 500}) {
+		if err != nil {
+			return fmt.Errorf("logs: %w", err)
+		}
+		if e.ResponseLatencyMS != nil {
+			rows = append(rows, *e)
+		}
+	}
+	slices.SortFunc(rows, func(a, b hookscope.LogEntry) int { return cmp.Compare(*b.ResponseLatencyMS, *a.ResponseLatencyMS) })
+	fmt.Fprintf(out, "Slowest attempts of the last 24 h (%d messages with a response)\n", len(rows))
+	for _, e := range rows[:min(5, len(rows))] {
+		list, err := c.Attempts.ListOutbound(ctx, e.MessageID)
+		if err != nil {
+			return fmt.Errorf("attempts of %s: %w", e.MessageID, err)
+		}
+		a := list.Data[len(list.Data)-1]
+		fmt.Fprintf(out, "  %6d ms  %-52s %s  [dns %s, tcp %s, tls %s, ttfb %s, transfer %s, reused %v]\n",
+			*a.ResponseLatencyMS, e.Endpoint, statusText(a.ResponseStatus),
+			ms(a.DNSMS), ms(a.TCPConnectMS), ms(a.TLSHandshakeMS), ms(a.TTFBMS), ms(a.TransferMS), a.ConnReused)
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// reportInbound reads the attempts of the newest inbound messages
+// (GET /v1/inbound-messages/{id} and its attempts), showing the 200-attempt cap.
+func reportInbound(ctx context.Context, out io.Writer, c *hookscope.Client, ids []string) error {
+	fmt.Fprintln(out, "Inbound messages")
+	shown := 0
+	for _, id := range ids {
+		msg, err := c.Attempts.GetInboundMessage(ctx, id)
+		if err != nil {
+			return fmt.Errorf("inbound message %s: %w", id, err)
+		}
+		list, err := c.Attempts.ListInbound(ctx, id)
+		if err != nil {
+			return fmt.Errorf("inbound attempts %s: %w", id, err)
+		}
+		if len(list.Data) == 0 || (shown >= 3 && !list.Meta.HasMore) {
+			continue
+		}
+		shown++
+		note := ""
+		if list.Meta.HasMore {
+			note = fmt.Sprintf(" (capped: %d of %d attempts shown, has_more)", len(list.Data), msg.AttemptCount)
+		}
+		last := list.Data[len(list.Data)-1]
+		fmt.Fprintf(out, "  %s %-16s %-14s %3d attempts, last %s%s\n", msg.ID, msg.EventType, msg.Status, len(list.Data), statusText(last.ResponseStatus), note)
+		if list.Meta.HasMore {
+			break
+		}
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// reportAnalytics prints today's figures from GET /analytics/webhooks.
+func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client) error {
+	an, err := c.Analytics.Webhooks(ctx)
+	if err != nil {
+		return fmt.Errorf("analytics: %w", err)
+	}
+	dm := an.DayMetrics
+	fmt.Fprintln(out, "Today (UTC)")
+	fmt.Fprintf(out, "  %d deliveries: %d succeeded, %d failed, %d pending; %.2f%% needed a retry\n", dm.Total, dm.Success, dm.Failed, dm.Pending, dm.RetryRatePct)
+	fmt.Fprintf(out, "  delay: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms\n", an.Latency.P50, an.Latency.P95, an.Latency.P99, an.Latency.Max)
+	var top []string
+	for _, e := range an.TopEvents {
+		top = append(top, fmt.Sprintf("%s %d", e.Event, e.Count))
+	}
+	fmt.Fprintf(out, "  top events: %s\n", strings.Join(top, ", "))
+	for _, u := range an.TopFailedURLs {
+		fmt.Fprintf(out, "  failing: %s (%d)\n", u.URL, u.Count)
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// reportPlanGate asks a free-plan key for hourly metrics and handles the
+// GRANULARITY_NOT_AVAILABLE error with errors.Is.
+func reportPlanGate(ctx context.Context, out io.Writer, srv *mockserver.Server) error {
+	srv.AddKey(mockserver.Key{Token: "am_test_free_plan", Plan: mockserver.PlanFree, Scopes: []string{mockserver.ScopeMetricsRead}})
+	free, err := hookscope.NewClient("am_test_free_plan", hookscope.WithBaseURL(srv.URL()))
+	if err != nil {
+		return err
+	}
+	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityHour}
+	_, err = free.Metrics.Webhooks(ctx, params)
+	var apiErr *hookscope.APIError
+	if !errors.Is(err, hookscope.ErrGranularityNotAvailable) || !errors.As(err, &apiErr) {
+		return fmt.Errorf("expected a granularity error on the free plan, got %v", err)
+	}
+	fmt.Fprintf(out, "Plan gate: hourly metrics on a free key: %s\n", apiErr.Message)
+	params.Granularity = apiErr.MaxGranularity()
+	series, err := free.Metrics.Webhooks(ctx, params)
+	if err != nil {
+		return fmt.Errorf("metrics at %s: %w", params.Granularity, err)
+	}
+	var total int64
+	for _, b := range series.Buckets {
+		if b.Value != nil {
+			total += *b.Value
+		}
+	}
+	fmt.Fprintf(out, "  retried at the plan's finest granularity (%s): %d buckets, %d delivered\n", params.Granularity, len(series.Buckets), total)
+	return nil
+}
+
+func ms(v *int64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprint(*v)
+}
+
+func statusText(status *int) string {
+	if status == nil {
+		return "network error"
+	}
+	return fmt.Sprint(*status)
+}

@@ -1,0 +1,125 @@
+package mockserver
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	hookscope "github.com/hookscope/hookscope-go"
+)
+
+// Plan is an organization's plan tier. It gates the finest metrics
+// granularity and the attempts' response_body_url.
+type Plan string
+
+// Plan tiers, lowest first.
+const (
+	// PlanFree allows day granularity and no response_body_url.
+	PlanFree Plan = "free"
+	// PlanStarter allows hour granularity and response_body_url.
+	PlanStarter Plan = "starter"
+	// PlanPro allows minute granularity and response_body_url.
+	PlanPro Plan = "pro"
+	// PlanEnterprise allows what PlanPro allows.
+	PlanEnterprise Plan = "enterprise"
+)
+
+// Scopes of API.md. Each endpoint needs one.
+const (
+	ScopeMetricsRead   = "metrics:read"
+	ScopeLogsRead      = "logs:read"
+	ScopeMessagesRead  = "messages:read"
+	ScopeWebhookRead   = "webhook:read"
+	ScopeWebhookWrite  = "webhook:write"
+	ScopeAnalyticsRead = "analytics:read"
+)
+
+// AllScopes returns every scope of the API, for a Key that may do anything.
+func AllScopes() []string {
+	return []string{ScopeMetricsRead, ScopeLogsRead, ScopeMessagesRead, ScopeWebhookRead, ScopeWebhookWrite, ScopeAnalyticsRead}
+}
+
+// Key is an API key the server accepts.
+type Key struct {
+	// Token is what the client sends as "Authorization: Bearer <Token>".
+	Token string
+	// Org is the organization the key belongs to: "" is the default (generated)
+	// organization; any other name is another organization, created empty.
+	Org string
+	// Plan is the organization's plan tier as the key sees it; "" is PlanFree.
+	Plan Plan
+	// Scopes are the scopes granted (nil: none; see AllScopes).
+	Scopes []string
+}
+
+// maxGranularity is the finest metrics granularity a plan allows.
+func (p Plan) maxGranularity() hookscope.Granularity {
+	switch p {
+	case PlanStarter:
+		return hookscope.GranularityHour
+	case PlanPro, PlanEnterprise:
+		return hookscope.GranularityMinute
+	}
+	return hookscope.GranularityDay
+}
+
+// bodyURLs reports whether the plan gets attempts' response_body_url.
+func (p Plan) bodyURLs() bool {
+	switch p {
+	case PlanStarter, PlanPro, PlanEnterprise:
+		return true
+	}
+	return false
+}
+
+// AddKey makes the server accept k.Token (replacing a key with the same
+// token). A key of a new organization creates that organization, empty: its
+// webhooks can be created with the API and its messages with AddMessage. A
+// key with an empty Token is ignored.
+func (s *Server) AddKey(k Key) {
+	if k.Token == "" {
+		return
+	}
+	if k.Org == "" {
+		k.Org = s.defaultOrg
+	}
+	if k.Plan == "" {
+		k.Plan = PlanFree
+	}
+	k.Scopes = slices.Clone(k.Scopes)
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	s.st.orgLocked(k.Org)
+	s.st.keys[k.Token] = k
+}
+
+// authenticate returns the key of r's bearer token.
+func (s *Server) authenticate(r *http.Request) (Key, bool) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return Key{}, false
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return Key{}, false
+	}
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	k, ok := s.st.keys[token]
+	return k, ok
+}
+
+// redactAuthorization hides the token of an Authorization header value,
+// keeping its scheme and the token's prefix ("Bearer am_test_[REDACTED]").
+func redactAuthorization(v string) string {
+	scheme, token, ok := strings.Cut(v, " ")
+	if !ok {
+		return "[REDACTED]"
+	}
+	prefix := ""
+	if i := strings.LastIndexByte(token, '_'); i >= 0 && i < 12 && i < len(token)-1 {
+		prefix = token[:i+1]
+	}
+	return scheme + " " + prefix + "[REDACTED]"
+}

@@ -1,0 +1,95 @@
+// Package mockserver serves the hookscope API (see the SDK, package
+// hookscope) from an in-memory data model, so that tests of code that uses
+// the SDK run without a network and without canned JSON.
+//
+//	srv := mockserver.New(mockserver.WithSeed(42), mockserver.WithMessages(5000),
+//		mockserver.WithClock(func() time.Time { return fixedNow }))
+//	defer srv.Close()
+//	c, _ := hookscope.NewClient(srv.APIKey(), hookscope.WithBaseURL(srv.URL()))
+//
+// # Data
+//
+// One store holds organizations, API keys (token → organization, plan,
+// scopes), webhook endpoints, outbound messages, inbound messages and their
+// attempts. New generates the default organization's history from the seed
+// (DefaultSeed) and the clock: exactly WithMessages(n) outbound messages
+// (DefaultMessages) over the 7 days before the clock, on eight endpoints of
+// both kinds (healthy, flaky, slow, dead, paused, number feeds), retried on a
+// backoff schedule (retries 1-3 "fast" after 5 s, 30 s, 2 min; then "slow"
+// after 15 min, 1 h, 4 h, 8 h; 8 attempts at most), with 2xx, 4xx, 5xx and
+// network errors (DNS, refused connections, TLS, timeouts). The three newest
+// messages are pending_retry, delivering and queued. About one inbound
+// message per ten outbound ones is generated, one of them with
+// BigInboundAttempts attempts. The same seed and clock always give the same
+// records, ids and response bytes (request ids are derived from the seed
+// and the request's sequence number).
+//
+// Runtime changes: webhook CRUD through the API, AddKey for more keys and
+// organizations, AddMessage for more messages.
+//
+// # Figures
+//
+// Every figure is computed from the records, with these definitions:
+//
+//   - An attempt is successful when its response_status is 2xx, failed
+//     otherwise (another status, or a network error without a status). A
+//     message stops at its first successful attempt, so a succeeded message
+//     has exactly one successful attempt and any other message has none.
+//   - /v1/metrics/webhooks: delivered counts successful attempts, failed
+//     counts failed attempts, retried counts attempts with attempt_no > 1,
+//     each in the bucket of the attempt's created_at. group_by kind and
+//     endpoint_id use the message's endpoint; http_status_class the attempt's
+//     status class. The counts come from per-minute rollups kept on insert.
+//   - /v1/metrics/messages: messages.inbound.received counts inbound messages
+//     at created_at, messages.outbound.sent outbound messages at created_at
+//     (class: of the last attempt; messages without an attempt are in no
+//     http_status_class group), messages.outbound.delivered succeeded
+//     messages at their successful attempt, messages.outbound.failed
+//     failed_permanent messages at their last attempt.
+//   - compare_to=prior_period: the window shifted back by its length rounded
+//     down to whole buckets (at least one bucket); prior_from and prior_to are
+//     from and to shifted by the same amount.
+//   - delivery_stats of an endpoint: total_events = its outbound messages (=
+//     its /v1/logs rows); successful_deliveries = its succeeded messages (=
+//     its successful attempts = Σ delivered buckets); failed_deliveries = its
+//     failed attempts (= Σ failed buckets); success_rate =
+//     successful_deliveries / total_events × 100 rounded to 2 decimals (0
+//     when total_events is 0); average_response_time = the mean
+//     response_latency_ms of its attempts that have one (those that got a
+//     response), 2 decimals; last_delivery = its newest attempt's created_at;
+//     last_24h_events = its messages created in (now-24h, now];
+//     last_24h_failures = its failed attempts made in (now-24h, now].
+//   - recent_events: its newest messages; delivery_status delivered
+//     (succeeded), failed (failed_permanent) or pending (any other status);
+//     response_code, response_time, error_message and delivered_at from the
+//     last attempt; retry_count = attempts − 1.
+//   - /analytics/webhooks: a delivery is an outbound message. The day is the
+//     current UTC day up to now: total = its messages = success (succeeded) +
+//     failed (failed_permanent) + pending (queued, delivering,
+//     pending_retry); retry_rate_pct = messages with more than one attempt /
+//     total × 100; delay_ms of a message = its first attempt's created_at −
+//     its created_at (messages without an attempt have none);
+//     avg_delay_ms and latency (min, max, mean, nearest-rank p50/p90/p95/p99)
+//     are over the day's delays. top_events counts the day's messages by
+//     event type, top_failed_urls the day's failed_permanent messages by
+//     endpoint URL (at most 5 each, count descending, then name).
+//     hourly_metrics counts messages created in each of the 24 hours up to
+//     the current one; last_events are the 10 newest messages created up to
+//     now; total counts live webhooks and their subscribed event types.
+//
+// # Behaviour
+//
+// Every response has an X-Request-Id equal to its envelope's request id.
+// Bad input of any kind is a 400 INVALID_REQUEST whose message starts with
+// the parameter's name; a panic in a handler is a 500 INTERNAL_ERROR in the
+// endpoint's envelope. Unknown paths are 404 NOT_FOUND, known paths with
+// another method 405 METHOD_NOT_ALLOWED. Cursors are base64url, signed with
+// a key derived from the seed, and bound to their endpoint and filters.
+// Presigned response-body URLs are served by the mock itself under
+// /_mock/response-bodies/ and expire BodyURLValidity after they were made,
+// by the server's clock.
+//
+// InjectFault makes paths fail, answer late or drop the connection;
+// Requests lists what reached the server (the last 10,000 requests, with the
+// Authorization token redacted).
+package mockserver

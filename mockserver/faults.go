@@ -1,0 +1,149 @@
+package mockserver
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Fault makes the server misbehave on a path, for tests of a client's retry
+// and timeout handling. Faults apply before authentication, in the order
+// they were injected; the first that matches a request is used.
+type Fault struct {
+	// Path is the request path it applies to, exactly ("/v1/logs").
+	Path string
+	// Method, when set, restricts the fault to one method.
+	Method string
+	// Status, when set, answers with this status and the path's error
+	// envelope: 429 RATE_LIMITED, 5xx INTERNAL_ERROR, 401 UNAUTHORIZED, …
+	Status int
+	// RetryAfter sets the Retry-After header (in whole seconds, rounded up)
+	// on a Status answer.
+	RetryAfter time.Duration
+	// Delay holds the request this long before it is answered (by Status, or
+	// normally). The wait ends early when the client gives up.
+	Delay time.Duration
+	// Drop closes the connection without any answer (after Delay).
+	Drop bool
+	// Times is how many requests the fault applies to; 0 is every request
+	// until ClearFaults.
+	Times int
+}
+
+type activeFault struct {
+	Fault
+	left int // requests left when Times > 0
+}
+
+// InjectFault adds f. It applies to the next matching requests.
+func (s *Server) InjectFault(f Fault) {
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	s.faults = append(s.faults, &activeFault{Fault: f, left: f.Times})
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	s.faults = nil
+}
+
+// takeFault returns the first fault matching method and path, and uses up
+// one of its Times.
+func (s *Server) takeFault(method, path string) *Fault {
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	for i, f := range s.faults {
+		if f.Path != path || (f.Method != "" && f.Method != method) {
+			continue
+		}
+		out := f.Fault
+		if f.Times > 0 {
+			f.left--
+			if f.left <= 0 {
+				s.faults = slices.Delete(s.faults, i, i+1)
+			}
+		}
+		return &out
+	}
+	return nil
+}
+
+// applyFault carries f out and reports whether the request is answered (or
+// dropped); false lets it through to its handler.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, f *Fault) bool {
+	if !s.sleep(r.Context(), f.Delay) {
+		if f.Drop || r.Context().Err() != nil {
+			return true
+		}
+	}
+	if f.Drop {
+		if hj, ok := w.(*statusWriter).ResponseWriter.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if f.Status == 0 {
+		return false
+	}
+	if f.RetryAfter > 0 {
+		secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	}
+	code, msg := codeForStatus(f.Status, rc.fam)
+	s.writeError(w, rc, &apiError{status: f.Status, code: code, msg: msg})
+	return true
+}
+
+// maxJournal bounds Requests.
+const maxJournal = 10000
+
+// RecordedRequest is a request that reached the server, as Requests reports it.
+type RecordedRequest struct {
+	Method string
+	Path   string
+	Query  url.Values
+	// Header is the request's header; the Authorization value's token is
+	// redacted to its prefix ("Bearer am_test_[REDACTED]").
+	Header http.Header
+	// Status is the status answered; 0 when a Drop fault closed the
+	// connection or the client went away before an answer.
+	Status int
+}
+
+func (s *Server) record(r *http.Request, status int, dropped bool) {
+	if dropped {
+		status = 0
+	}
+	h := r.Header.Clone()
+	if v := h.Get("Authorization"); v != "" {
+		h.Set("Authorization", redactAuthorization(v))
+	}
+	q, _ := url.ParseQuery(r.URL.RawQuery)
+	rec := RecordedRequest{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Status: status}
+	s.journalMu.Lock()
+	defer s.journalMu.Unlock()
+	if len(s.journal) < maxJournal {
+		s.journal = append(s.journal, rec)
+		return
+	}
+	s.journal[s.journalAt] = rec
+	s.journalAt = (s.journalAt + 1) % maxJournal
+}
+
+// Requests returns the requests that reached the server, oldest first: the
+// last 10,000 of them.
+func (s *Server) Requests() []RecordedRequest {
+	s.journalMu.Lock()
+	defer s.journalMu.Unlock()
+	out := make([]RecordedRequest, 0, len(s.journal))
+	out = append(out, s.journal[s.journalAt:]...)
+	out = append(out, s.journal[:s.journalAt]...)
+	return out
+}

@@ -1,0 +1,185 @@
+package mockserver_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/mockserver"
+)
+
+func TestGeneratedHistory(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, 5, 8, 333} {
+		srv := mockserver.New(mockserver.WithMessages(n), mockserver.WithClock(fixedClock))
+		ids := srv.MessageIDs()
+		eq(t, len(ids), n, "exactly n messages")
+		if n == 0 {
+			eq(t, len(srv.InboundMessageIDs()), 0, "no inbound messages either")
+		}
+		srv.Close()
+	}
+
+	srv, c := newServer(t)
+	ctx := context.Background()
+	statuses := map[hookscope.MessageStatus]int{}
+	var oldest, newest time.Time
+	for e, err := range c.Logs.All(ctx, &hookscope.LogListParams{Limit: 500}) {
+		must(t, err)
+		statuses[e.Status]++
+		if oldest.IsZero() || e.CreatedAt.Before(oldest) {
+			oldest = e.CreatedAt
+		}
+		if e.CreatedAt.After(newest) {
+			newest = e.CreatedAt
+		}
+		check(t, strings.HasPrefix(e.Endpoint, "https://"), "https endpoint %s", e.Endpoint)
+		check(t, e.MessageID[14] == '7', "UUIDv7 %s", e.MessageID)
+	}
+	for _, st := range []hookscope.MessageStatus{hookscope.StatusQueued, hookscope.StatusDelivering, hookscope.StatusSucceeded, hookscope.StatusPendingRetry, hookscope.StatusFailedPermanent} {
+		check(t, statuses[st] > 0, "status %s present: %v", st, statuses)
+	}
+	check(t, statuses[hookscope.StatusSucceeded] > statuses[hookscope.StatusFailedPermanent]*5, "mostly successes: %v", statuses)
+	check(t, !oldest.Before(fixedNow.Add(-mockserver.History)) && !newest.After(fixedNow), "within the 7 days: %s..%s", oldest, newest)
+	check(t, oldest.Before(fixedNow.Add(-6*24*time.Hour)), "spread over the week: oldest %s", oldest)
+
+	// Status classes: 2xx, 4xx, 5xx and network errors all happen.
+	m, err := c.Metrics.Webhooks(ctx, &hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, GroupBy: hookscope.GroupByHTTPStatusClass,
+		Granularity: hookscope.GranularityDay, From: fixedNow.Add(-8 * 24 * time.Hour), To: fixedNow})
+	must(t, err)
+	classes := map[string]int64{}
+	for _, b := range m.Buckets {
+		classes[b.Group] += *b.Value
+	}
+	for _, class := range []string{"4xx", "5xx", "network_error"} {
+		check(t, classes[class] > 0, "failed attempts of class %s: %v", class, classes)
+	}
+
+	// Inbound messages have 1..N attempts; the newest-first order holds.
+	in := srv.InboundMessageIDs()
+	check(t, len(in) >= mockserver.DefaultMessages/10, "inbound messages: %d", len(in))
+	var prev time.Time
+	for i, id := range in[:50] {
+		msg, err := c.Attempts.GetInboundMessage(ctx, id)
+		must(t, err)
+		if i > 0 {
+			check(t, !msg.CreatedAt.After(prev), "inbound newest first")
+		}
+		prev = msg.CreatedAt
+		if msg.Status != hookscope.StatusQueued {
+			check(t, msg.AttemptCount >= 1, "attempts of %s", id)
+		}
+	}
+}
+
+func TestGenerate200k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large")
+	}
+	t.Parallel()
+	start := time.Now()
+	srv := mockserver.New(mockserver.WithMessages(200000), mockserver.WithClock(fixedClock))
+	defer srv.Close()
+	took := time.Since(start)
+	t.Logf("200,000 messages in %v", took)
+	// Generous under -race; about 0.6 s without it.
+	check(t, took < 20*time.Second, "generation took %v", took)
+	c := newClient(t, srv, srv.APIKey())
+	ctx := context.Background()
+	start = time.Now()
+	for range 20 {
+		page, err := c.Logs.List(ctx, &hookscope.LogListParams{Limit: 100, EndpointID: srv.EndpointIDs("")[2], Status: hookscope.StatusSucceeded})
+		must(t, err)
+		eq(t, len(page.Data), 100, "page")
+		_, err = c.Metrics.Webhooks(ctx, &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, GroupBy: hookscope.GroupByEndpointID})
+		must(t, err)
+	}
+	t.Logf("20 log pages and 20 grouped 24 h metrics in %v", time.Since(start))
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	for b.Loop() {
+		srv := mockserver.New(mockserver.WithMessages(200000), mockserver.WithClock(fixedClock))
+		srv.Close()
+	}
+}
+
+func BenchmarkLogsPage(b *testing.B) {
+	srv := mockserver.New(mockserver.WithMessages(200000), mockserver.WithClock(fixedClock))
+	defer srv.Close()
+	h := srv.Handler()
+	cur := dig(get(b, srv, "/v1/logs?limit=100").json(b), "meta", "next_cursor").(string)
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=100&cursor="+cur, nil)
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// FuzzQuery: any query on any endpoint is answered with a 2xx or a 4xx,
+// never a 5xx or a panic.
+func FuzzQuery(f *testing.F) {
+	srv := mockserver.New(mockserver.WithMessages(200), mockserver.WithClock(fixedClock))
+	f.Cleanup(srv.Close)
+	ep := srv.EndpointIDs("")[0]
+	in := srv.InboundMessageIDs()[0]
+	paths := []string{"/v1/metrics/webhooks", "/v1/metrics/messages", "/v1/logs", "/api/v0/webhooks", "/api/v0/webhooks/" + ep,
+		"/v1/inbound-messages/" + in + "/attempts", "/v1/inbound-messages/" + in, "/v1/messages/" + in + "/attempts", "/analytics/webhooks"}
+	cur := dig(get(f, srv, "/v1/logs?limit=1").json(f), "meta", "next_cursor").(string)
+	for _, q := range []string{"", "metric=delivered&granularity=minute&group_by=kind&compare_to=prior_period",
+		"from=2026-01-01T00:00:00.5Z&to=2026-01-02T00:00:00+02:00", "limit=7&cursor=" + cur, "cursor=%ZZ", "limit=-9223372036854775808",
+		"start_time=2026-05-01T00:00:00Z&end_time=2026-05-02T00:00:00Z&status=failed_permanent", "include_events=true&events_limit=50"} {
+		for i := range paths {
+			f.Add(uint8(i), q)
+		}
+	}
+	h := srv.Handler()
+	f.Fuzz(func(t *testing.T, pathIdx uint8, rawQuery string) {
+		path := paths[int(pathIdx)%len(paths)]
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.URL.Path, req.URL.RawQuery = path, rawQuery
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code < 200 || rec.Code >= 500 {
+			t.Fatalf("%s?%s: status %d: %s", path, rawQuery, rec.Code, rec.Body)
+		}
+		if rec.Header().Get("X-Request-Id") == "" {
+			t.Fatalf("no X-Request-Id")
+		}
+	})
+}
+
+// FuzzCursor: any cursor on any paged endpoint is answered with a 200 or a
+// 400 INVALID_REQUEST, never a 5xx or a panic.
+func FuzzCursor(f *testing.F) {
+	srv := mockserver.New(mockserver.WithMessages(100), mockserver.WithClock(fixedClock))
+	f.Cleanup(srv.Close)
+	for _, p := range []string{"/v1/logs?limit=2", "/v1/metrics/webhooks?metric=delivered&limit=2", "/api/v0/webhooks?limit=2"} {
+		f.Add(dig(get(f, srv, p).json(f), "meta", "next_cursor").(string))
+	}
+	f.Add("")
+	f.Add("eyJpZCI6Im1zZ18xMjMiLCJ0cyI6MTczMzQ1Njc4OX0=")
+	h := srv.Handler()
+	f.Fuzz(func(t *testing.T, cur string) {
+		for _, p := range []string{"/v1/logs?limit=2", "/v1/metrics/webhooks?metric=delivered&limit=2", "/api/v0/webhooks?limit=2"} {
+			req := httptest.NewRequest(http.MethodGet, p, nil)
+			req.URL.RawQuery += "&cursor=" + url.QueryEscape(cur)
+			req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+				t.Fatalf("%s cursor %q: status %d: %s", p, cur, rec.Code, rec.Body)
+			}
+		}
+	})
+}

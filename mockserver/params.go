@@ -1,0 +1,91 @@
+package mockserver
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	endpointIDPattern = regexp.MustCompile(`^ep_[a-f0-9]{32}$`)
+	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// Accepted range of times in queries: wide enough for any real window, narrow
+// enough that every derived time (a prior period) still encodes as RFC 3339.
+var (
+	minQueryTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxQueryTime = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// queryValue returns the one value of name; giving it twice is an error.
+func queryValue(q url.Values, name string) (string, bool, *apiError) {
+	vs, ok := q[name]
+	if !ok {
+		return "", false, nil
+	}
+	if len(vs) > 1 {
+		return "", false, invalid(name, "must be given at most once")
+	}
+	return vs[0], true, nil
+}
+
+// queryInt reads an integer name in lo..hi, def when absent.
+func queryInt(q url.Values, name string, def, lo, hi int) (int, *apiError) {
+	v, ok, err := queryValue(q, name)
+	if err != nil || !ok {
+		return def, err
+	}
+	n, perr := strconv.Atoi(strings.TrimSpace(v))
+	if perr != nil || n < lo || n > hi {
+		return 0, invalid(name, "must be an integer between %d and %d", lo, hi)
+	}
+	return n, nil
+}
+
+// queryTime reads an RFC 3339 time (fractional seconds and offsets accepted),
+// in UTC.
+func queryTime(q url.Values, name string) (time.Time, bool, *apiError) {
+	v, ok, err := queryValue(q, name)
+	if err != nil || !ok {
+		return time.Time{}, false, err
+	}
+	t, perr := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
+	if perr != nil {
+		return time.Time{}, false, invalid(name, "must be an RFC 3339 date-time, such as 2025-12-06T12:00:00Z")
+	}
+	t = t.UTC()
+	if t.Before(minQueryTime) || !t.Before(maxQueryTime) {
+		return time.Time{}, false, invalid(name, "must be between 1970 and 3000")
+	}
+	return t, true, nil
+}
+
+// queryEnum reads name, which must be one of allowed; "" when absent.
+func queryEnum(q url.Values, name string, allowed ...string) (string, *apiError) {
+	v, ok, err := queryValue(q, name)
+	if err != nil || !ok {
+		return "", err
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v, nil
+		}
+	}
+	return "", invalid(name, "must be one of %s", strings.Join(allowed, ", "))
+}
+
+// queryBool reads a boolean (true/false/1/0), def when absent.
+func queryBool(q url.Values, name string, def bool) (bool, *apiError) {
+	v, ok, err := queryValue(q, name)
+	if err != nil || !ok {
+		return def, err
+	}
+	b, perr := strconv.ParseBool(v)
+	if perr != nil {
+		return false, invalid(name, "must be true or false")
+	}
+	return b, nil
+}
