@@ -61,10 +61,8 @@ type Client struct {
 	// Analytics reads the day's delivery analytics.
 	Analytics *AnalyticsService
 
-	base string // base URL without a trailing slash
-	// apiKey returns the API key. A closure, so that not even a reflective
-	// dump of a Client value (fmt of *c with any verb) can reach the key.
-	apiKey           func() string
+	base             string // base URL without a trailing slash
+	apiKey           secretKey
 	httpClient       *http.Client
 	userAgent        string
 	logger           *slog.Logger
@@ -336,7 +334,7 @@ func isLoopbackHost(host string) bool {
 
 // String describes the client without its API key.
 func (c *Client) String() string {
-	return "hookscope.Client{base_url: " + c.base + ", api_key: " + redact(c.apiKey()) + "}"
+	return "hookscope.Client{base_url: " + c.base + ", api_key: " + c.apiKey.String() + "}"
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -344,8 +342,20 @@ func (c *Client) GoString() string { return c.String() }
 
 // LogValue makes a *Client log as its base URL and redacted key.
 func (c *Client) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("base_url", c.base), slog.String("api_key", redact(c.apiKey())))
+	return slog.GroupValue(slog.String("base_url", c.base), slog.String("api_key", c.apiKey.String()))
 }
+
+// secretKey returns the API key. It is a function, so that not even a
+// reflective dump of a Client value (fmt of *c with any verb, where methods
+// of unexported fields are not called) can reach the key, and it formats as
+// the key's redacted prefix wherever its methods are called.
+type secretKey func() string
+
+func (k secretKey) String() string               { return redact(k()) }
+func (k secretKey) GoString() string             { return redact(k()) }
+func (k secretKey) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, redact(k())) }
+func (k secretKey) LogValue() slog.Value         { return slog.StringValue(redact(k())) }
+func (k secretKey) MarshalText() ([]byte, error) { return []byte(redact(k())), nil }
 
 // knownKeyPrefixes are the conventional prefixes of keys and secrets, shown
 // in their redacted form so that a reader can tell a live key from a test one.
@@ -543,8 +553,12 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxDrainBytes bounds how much of an unwanted body is read so that its
+// connection can be reused; past it, closing the connection is cheaper.
+const maxDrainBytes = 256 << 10
+
 func drainAndClose(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxDrainBytes))
 	_ = body.Close()
 }
 

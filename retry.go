@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -47,6 +48,11 @@ func (p *tryPolicy) checkRetry(ctx context.Context, resp *http.Response, err err
 	}
 	p.wait = wait
 	p.log(ctx, resp, err, retry, wait)
+	if retry && resp != nil {
+		// go-retryablehttp drains only 4 KiB before closing; read a proxy's
+		// error page to its end so that the connection is reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainBytes))
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}

@@ -208,4 +208,24 @@ func TestWebhookIdempotency(t *testing.T) {
 	_, err := c.Webhooks.Create(context.Background(), &hookscope.WebhookCreateParams{Name: "Retried", URL: "https://r.example"})
 	must(t, err)
 	eq(t, len(srv.EndpointIDs("")), 11, "one more webhook")
+
+	// A DELETE retried after its answer was lost gets the first answer
+	// (204), not a 404 for the webhook it already deleted; without the key,
+	// the second DELETE is a 404.
+	id := dig(r1.json(t), "id").(string)
+	d1 := do(t, srv, http.MethodDelete, "/api/v0/webhooks/"+id, srv.APIKey(), "", "Idempotency-Key", "del-1")
+	d2 := do(t, srv, http.MethodDelete, "/api/v0/webhooks/"+id, srv.APIKey(), "", "Idempotency-Key", "del-1")
+	eq(t, d1.status, http.StatusNoContent, "delete")
+	eq(t, d2.status, http.StatusNoContent, "replayed delete")
+	d3 := do(t, srv, http.MethodDelete, "/api/v0/webhooks/"+id, srv.APIKey(), "")
+	eq(t, d3.status, http.StatusNotFound, "a new delete of a deleted webhook")
+
+	// A PATCH replay returns the first answer even after another change.
+	id2 := dig(r3.json(t), "id").(string)
+	p1 := do(t, srv, http.MethodPatch, "/api/v0/webhooks/"+id2, srv.APIKey(), `{"name":"First"}`, "Idempotency-Key", "patch-1")
+	do(t, srv, http.MethodPatch, "/api/v0/webhooks/"+id2, srv.APIKey(), `{"name":"Second"}`, "Idempotency-Key", "patch-2")
+	p3 := do(t, srv, http.MethodPatch, "/api/v0/webhooks/"+id2, srv.APIKey(), `{"name":"First"}`, "Idempotency-Key", "patch-1")
+	eq(t, p1.status, http.StatusOK, "patch")
+	eq(t, string(p3.body), string(p1.body), "replayed patch answer")
+	eq(t, dig(do(t, srv, http.MethodGet, "/api/v0/webhooks/"+id2, srv.APIKey(), "").json(t), "name"), "Second", "the replay changed nothing")
 }

@@ -27,9 +27,9 @@ type store struct {
 	// msgs finds any message (outbound or inbound) by id, for the presigned
 	// response-body URLs, which carry no API key.
 	msgs map[string]*message
-	// idem maps org id + "\x00" + Idempotency-Key to the response of the
-	// webhook create it first answered.
-	idem map[string][]byte
+	// idem maps method, org id and Idempotency-Key to the first answer of
+	// that write, which a retry with the same key gets again.
+	idem map[string]idemAnswer
 }
 
 // org is one organization and its indexes.
@@ -172,8 +172,23 @@ func newStore() *store {
 		orgs: make(map[string]*org),
 		keys: make(map[string]Key),
 		msgs: make(map[string]*message),
-		idem: make(map[string][]byte),
+		idem: make(map[string]idemAnswer),
 	}
+}
+
+// idemAnswer is the stored first answer of a write.
+type idemAnswer struct {
+	status int
+	body   []byte
+}
+
+// idemKey is the idem map's key of a write; "" when the request carries no
+// Idempotency-Key.
+func idemKey(method, org, key string) string {
+	if key == "" {
+		return ""
+	}
+	return method + "\x00" + org + "\x00" + key
 }
 
 // orgLocked returns the org with id, creating it empty. Callers hold mu for writing.

@@ -242,7 +242,8 @@ func checkHTTPSURL(raw *string) *apiError {
 
 // handleWebhookCreate serves POST /api/v0/webhooks (201). An Idempotency-Key
 // seen before from the same organization replays the first answer and
-// creates nothing.
+// creates nothing; so do PATCH and DELETE, so that a retried write whose
+// answer was lost is applied once.
 func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	var body webhookBody
 	err := decodeBody(r, &body)
@@ -266,9 +267,9 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc 
 			err = invalid("event_types", "must hold at most 100 non-empty event types")
 		}
 	}
-	idemKey := r.Header.Get("Idempotency-Key")
-	if err == nil && len(idemKey) > 255 {
-		err = invalid("Idempotency-Key", "must be at most 255 characters")
+	idem, ierr := idempotencyKey(r, rc)
+	if err == nil {
+		err = ierr
 	}
 	if err != nil {
 		s.writeError(w, rc, err)
@@ -277,13 +278,9 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc 
 	now := s.now().Truncate(time.Millisecond)
 
 	s.st.mu.Lock()
-	idem := rc.key.Org + "\x00" + idemKey
-	if idemKey != "" {
-		if replay, ok := s.st.idem[idem]; ok {
-			s.st.mu.Unlock()
-			s.writeRaw(w, http.StatusCreated, replay)
-			return
-		}
+	if s.replayLocked(w, idem) {
+		s.st.mu.Unlock()
+		return
 	}
 	o := s.st.orgs[rc.key.Org]
 	g := ids{rng: s.rng}
@@ -304,8 +301,8 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc 
 	o.addEndpointLocked(ep)
 	wh := renderWebhook(o, ep, now, 0)
 	b, merr := json.Marshal(wh)
-	if merr == nil && idemKey != "" {
-		s.st.idem[idem] = b
+	if merr == nil {
+		s.rememberLocked(idem, http.StatusCreated, b)
 	}
 	s.st.mu.Unlock()
 	if merr != nil {
@@ -313,6 +310,42 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc 
 		return
 	}
 	s.writeRaw(w, http.StatusCreated, b)
+}
+
+// idempotencyKey returns the idem map key of a write request ("" without an
+// Idempotency-Key header).
+func idempotencyKey(r *http.Request, rc *reqCtx) (string, *apiError) {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 255 {
+		return "", invalid("Idempotency-Key", "must be at most 255 characters")
+	}
+	return idemKey(r.Method, rc.key.Org, key), nil
+}
+
+// replayLocked answers a write whose Idempotency-Key was seen before with
+// the first answer, and reports whether it did. Callers hold st.mu.
+func (s *Server) replayLocked(w http.ResponseWriter, idem string) bool {
+	if idem == "" {
+		return false
+	}
+	ans, ok := s.st.idem[idem]
+	if !ok {
+		return false
+	}
+	if ans.body == nil {
+		w.WriteHeader(ans.status)
+		return true
+	}
+	s.writeRaw(w, ans.status, ans.body)
+	return true
+}
+
+// rememberLocked stores the first answer of a write with an
+// Idempotency-Key. Callers hold st.mu for writing.
+func (s *Server) rememberLocked(idem string, status int, body []byte) {
+	if idem != "" {
+		s.st.idem[idem] = idemAnswer{status: status, body: body}
+	}
 }
 
 // handleWebhookUpdate serves PATCH /api/v0/webhooks/{webhook_id}: name, url
@@ -330,12 +363,20 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 	if err == nil && body.URL != nil {
 		err = checkHTTPSURL(body.URL)
 	}
+	var idem string
+	if err == nil {
+		idem, err = idempotencyKey(r, rc)
+	}
 	if err != nil {
 		s.writeError(w, rc, err)
 		return
 	}
 	now := s.now().Truncate(time.Millisecond)
 	s.st.mu.Lock()
+	if s.replayLocked(w, idem) {
+		s.st.mu.Unlock()
+		return
+	}
 	o := s.st.orgs[rc.key.Org]
 	ep := o.endpoint(id)
 	if ep == nil {
@@ -356,22 +397,40 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 		ep.updatedAt = now
 	}
 	wh := renderWebhook(o, ep, now, 0)
+	b, merr := json.Marshal(wh)
+	if merr == nil {
+		s.rememberLocked(idem, http.StatusOK, b)
+	}
 	s.st.mu.Unlock()
-	s.writeJSON(w, rc, http.StatusOK, wh)
+	if merr != nil {
+		s.writeError(w, rc, errInternal("encoding the response failed"))
+		return
+	}
+	s.writeRaw(w, http.StatusOK, b)
 }
 
 // handleWebhookDelete serves DELETE /api/v0/webhooks/{webhook_id} (204).
 // Its messages stay in the logs and metrics; the webhook itself is gone.
 func (s *Server) handleWebhookDelete(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	id := rc.params["webhook_id"]
-	if err := checkWebhookID(id); err != nil {
+	err := checkWebhookID(id)
+	var idem string
+	if err == nil {
+		idem, err = idempotencyKey(r, rc)
+	}
+	if err != nil {
 		s.writeError(w, rc, err)
 		return
 	}
 	s.st.mu.Lock()
+	if s.replayLocked(w, idem) {
+		s.st.mu.Unlock()
+		return
+	}
 	ep := s.st.orgs[rc.key.Org].endpoint(id)
 	if ep != nil {
 		ep.deleted = true
+		s.rememberLocked(idem, http.StatusNoContent, nil)
 	}
 	s.st.mu.Unlock()
 	if ep == nil {
