@@ -1,6 +1,7 @@
 package hookscope_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/go-querystring/query"
 
 	"github.com/hookscope/hookscope-go"
@@ -338,4 +341,32 @@ func BenchmarkQueryEncode(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecodeLogs500 decodes the same 500-row /v1/logs body into the
+// SDK's LogPage with encoding/json and with github.com/go-json-experiment/json
+// (the SDK's decoder, with its options), from memory: the decoder alone,
+// the comparison that decided the SDK's choice (BENCHMARKS.md).
+func BenchmarkDecodeLogs500(b *testing.B) {
+	body := benchLogRows(500, "")
+	b.SetBytes(int64(len(body)))
+	b.Run("encoding_json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p hookscope.LogPage
+			if err := json.NewDecoder(bytes.NewReader(body)).Decode(&p); err != nil || len(p.Data) != 500 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json_experiment", func(b *testing.B) {
+		b.ReportAllocs()
+		opts := jsonv2.JoinOptions(jsonv2.MatchCaseInsensitiveNames(true), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		for b.Loop() {
+			var p hookscope.LogPage
+			if err := jsonv2.UnmarshalRead(bytes.NewReader(body), &p, opts); err != nil || len(p.Data) != 500 {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -2,14 +2,53 @@
 // observability API: time-bucketed delivery metrics, delivery logs,
 // per-attempt timing, webhook configuration and health, and analytics.
 //
-// Create one Client and share it; every endpoint is a method of one of its
-// services:
+// The API's contract is openapi.yaml at the root of the module; package
+// mockserver serves the same API from an in-memory data model, for tests
+// that need no network.
 //
-//	c, err := hookscope.NewClient(os.Getenv("HOOKSCOPE_API_KEY"))
-//	page, err := c.Logs.List(ctx, &hookscope.LogListParams{Status: hookscope.StatusFailedPermanent})
+// # Client
 //
-// Lists are read in a plain for-range loop. The iterators send nothing until
-// the loop starts, follow the server's cursors, and stop at the first error:
+// Create one Client and share it: it is safe for concurrent use. The key is
+// sent as "Authorization: Bearer <key>" and never appears in the client's
+// formatted value, its log records or its errors.
+//
+//	c, err := hookscope.NewClient(os.Getenv("HOOKSCOPE_API_KEY"),
+//		hookscope.WithMaxRetries(3),            // retries of idempotent requests (the default)
+//		hookscope.WithUserAgent("billing/2.3"), // appended to the SDK's own
+//		hookscope.WithLogger(slog.Default()),   // one debug record per try
+//	)
+//
+// WithBaseURL points the client elsewhere (DefaultBaseURL by default; a path
+// prefix is kept); plain http is refused except to a loopback host, unless
+// WithInsecureHTTP is given.
+//
+// # Services
+//
+// Every endpoint is a method of one of the client's services, and every
+// method's doc comment names its endpoint and the scope it needs:
+//
+//   - c.Metrics: GET /v1/metrics/webhooks and /v1/metrics/messages, counts in
+//     minute, hour or day buckets, grouped by endpoint, kind or HTTP status
+//     class, optionally with the prior period beside each bucket
+//     (ComparePriorPeriod). Scope metrics:read.
+//   - c.Logs: GET /v1/logs, one row per outbound message, newest first,
+//     filtered by endpoint, status and time. Scope logs:read.
+//   - c.Attempts: the delivery attempts of an inbound or outbound message,
+//     with their timing breakdown (dns, tcp, tls, ttfb, transfer). Scope
+//     messages:read.
+//   - c.Webhooks: webhook endpoints with their delivery stats and recent
+//     events; create, update and delete them. Webhook.Health classifies one
+//     by the API's diagnostic thresholds. Scopes webhook:read, webhook:write.
+//   - c.Analytics: the current UTC day's delivery figures and latency
+//     percentiles. Scope analytics:read.
+//
+// # Iterators, checkpoints and resuming
+//
+// Lists are read in a plain for-range loop. The iterators (Logs.All,
+// Logs.Pages, Metrics.WebhookBuckets, Metrics.WebhookPages, Webhooks.All,
+// Attempts.AllInbound, …) send nothing until the loop starts, hold one page
+// at a time, follow the server's cursors, stop at the first error, and start
+// over when ranged again:
 //
 //	for entry, err := range c.Logs.All(ctx, &hookscope.LogListParams{Status: hookscope.StatusFailedPermanent}) {
 //		if err != nil {
@@ -18,11 +57,62 @@
 //		fmt.Println(entry.MessageID, entry.LastError)
 //	}
 //
-// Errors from the API are *APIError values; match them with errors.Is against
-// the sentinels (ErrNotFound, ErrGranularityNotAvailable, ErrRateLimited, …)
-// or read them with errors.As. Parameters the SDK can check are checked before
-// any request is sent, and fail with a *ParamError that names the parameter.
+// The page iterators give each page's Meta.NextCursor. A long export saves it
+// after each page and, after an interruption, resumes by passing it back as
+// the params' Cursor with the same filters: cursors are keyset-based, so no
+// row is skipped or repeated, even while new rows arrive. A server that
+// repeats a cursor stops the loop with ErrRepeatedCursor; the attempts
+// endpoints, which return at most 200 attempts and no cursor, end it with
+// ErrIncompletePage when more exist.
 //
-// Package mockserver serves the same API from an in-memory data model, for
-// tests that need no network.
+// # Errors
+//
+// Errors from the API are *APIError values carrying the HTTP status, the
+// code, the message and the request id (to quote to support), whichever of
+// the API's four error envelopes the endpoint uses. Match them with errors.Is
+// against the sentinels (ErrUnauthorized, ErrForbidden, ErrNotFound,
+// ErrInvalidRequest, ErrTooManyBuckets, ErrGranularityNotAvailable,
+// ErrRateLimited, ErrServer) and read them with errors.AsType or errors.As:
+//
+//	_, err := c.Metrics.Webhooks(ctx, params)
+//	if apiErr, ok := errors.AsType[*hookscope.APIError](err); ok && errors.Is(err, hookscope.ErrGranularityNotAvailable) {
+//		params.Granularity = apiErr.MaxGranularity()
+//	}
+//
+// Parameters the SDK can check (ranges, enumerations, id formats, an end
+// before a start) fail before any request is sent, with a *ParamError that
+// names the parameter; it matches ErrInvalidRequest too.
+//
+// # Plan gates and limits
+//
+// The key's plan tier gates the finest metrics granularity (free: day,
+// starter: hour, pro and enterprise: minute; a finer one is
+// ErrGranularityNotAvailable, and APIError.MaxGranularity says what the plan
+// allows) and whether attempts carry ResponseBodyURL (starter and above). A
+// metrics window may hold at most MetricsMaxBuckets bucket rows (buckets ×
+// groups; more is ErrTooManyBuckets). Page sizes: LogsMaxLimit,
+// MetricsMaxLimit, WebhooksMaxLimit; AttemptsMaxPerList attempts per message.
+//
+// Requests are retried on connection errors and the statuses 429, 500, 502,
+// 503 and 504, with exponential backoff and full jitter, honouring
+// Retry-After up to WithMaxRetryAfter; a longer Retry-After returns the
+// error at once with APIError.RetryAfter set. Writes carry an
+// Idempotency-Key, so they are retried safely too. No wait outlives the
+// context.
+//
+// # Testing with mockserver
+//
+// Package mockserver serves the whole API in process, computed from one
+// generated history, so that the same seed and clock always give the same
+// answers:
+//
+//	srv := mockserver.New(mockserver.WithSeed(42), mockserver.WithMessages(1500),
+//		mockserver.WithClock(func() time.Time { return fixedNow }))
+//	defer srv.Close()
+//	c, err := hookscope.NewClient(srv.APIKey(), hookscope.WithBaseURL(srv.URL()))
+//
+// Server.AddKey adds keys of other plans, scopes and organizations;
+// Server.InjectFault makes a path answer 429 or 5xx, answer late or drop the
+// connection, to test your own retry and timeout handling; Server.Requests
+// shows what reached the server.
 package hookscope

@@ -19,7 +19,8 @@ type Fault struct {
 	// Status, when set, answers with this status and the path's error
 	// envelope: 429 RATE_LIMITED, 5xx INTERNAL_ERROR, 401 UNAUTHORIZED, …
 	Status int
-	// RetryAfter sets the Retry-After header (in whole seconds, rounded up)
+	// RetryAfter sets the Retry-After header (in whole seconds, rounded up;
+	// a 429 without it says 1 s, as every 429 of the API carries one)
 	// on a Status answer.
 	RetryAfter time.Duration
 	// Delay holds the request this long before it is answered (by Status, or
@@ -92,9 +93,13 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, 
 	if f.Status == 0 {
 		return false
 	}
-	if f.RetryAfter > 0 {
+	switch {
+	case f.RetryAfter > 0:
 		secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	case f.Status == http.StatusTooManyRequests:
+		// API.md: every 429 carries a Retry-After in seconds.
+		w.Header().Set("Retry-After", "1")
 	}
 	code, msg := codeForStatus(f.Status, rc.fam)
 	s.writeError(w, rc, &apiError{status: f.Status, code: code, msg: msg})

@@ -1,17 +1,19 @@
 // Command quickstart walks every endpoint of the hookscope API through the
-// SDK, against an in-process mock server with a fixed seed, and prints a
-// short report:
+// SDK and prints a short report:
 //
 //	go run ./examples/quickstart
 //
-// Replace the mock's URL and key with hookscope.DefaultBaseURL and your own
-// key to run the same report against your account.
+// Without HOOKSCOPE_API_KEY it runs against an in-process mock server with a
+// fixed seed; with it, against your account at HOOKSCOPE_BASE_URL (default
+// hookscope.DefaultBaseURL). The API has no list of inbound messages, so
+// against it pass their ids with -inbound id1,id2.
 package main
 
 import (
 	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -22,25 +24,34 @@ import (
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/examples/internal/exampleenv"
 	"github.com/hookscope/hookscope-go/mockserver"
 )
 
 func main() {
 	log.SetFlags(0)
-	if err := run(context.Background(), os.Stdout); err != nil {
+	inbound := flag.String("inbound", "", "comma-separated inbound message ids to report (the mock lists its own)")
+	flag.Parse()
+	env, err := exampleenv.Connect(3000)
+	if err != nil {
+		log.Fatalf("quickstart: %v", err)
+	}
+	defer env.Close()
+	var ids []string
+	if *inbound != "" {
+		ids = strings.Split(*inbound, ",")
+	}
+	if err := run(context.Background(), os.Stdout, env, ids); err != nil {
+		env.Close()
 		log.Fatalf("quickstart: %v", err)
 	}
 }
 
-// run writes the report to out.
-func run(ctx context.Context, out io.Writer) error {
-	srv := mockserver.New(mockserver.WithSeed(42), mockserver.WithMessages(3000))
-	defer srv.Close()
-	c, err := hookscope.NewClient(srv.APIKey(), hookscope.WithBaseURL(srv.URL()))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "hookscope quickstart against an in-process mock at %s\n\n", srv.URL())
+// run writes the report to out. inboundIDs are the inbound messages to
+// report; with none given, an in-process mock's own are used.
+func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []string) error {
+	c := env.Client
+	fmt.Fprintf(out, "hookscope quickstart against %s\n\n", env.Source)
 
 	if err := reportEndpoints(ctx, out, c); err != nil {
 		return err
@@ -48,13 +59,25 @@ func run(ctx context.Context, out io.Writer) error {
 	if err := reportSlowest(ctx, out, c); err != nil {
 		return err
 	}
-	if err := reportInbound(ctx, out, c, srv.InboundMessageIDs()); err != nil {
+	if len(inboundIDs) == 0 && env.Mock != nil {
+		inboundIDs = env.Mock.InboundMessageIDs()
+	}
+	if err := reportInbound(ctx, out, c, inboundIDs); err != nil {
 		return err
 	}
 	if err := reportAnalytics(ctx, out, c); err != nil {
 		return err
 	}
-	return reportPlanGate(ctx, out, srv)
+	if env.Mock != nil {
+		// Show the plan gate with a free-plan key of the mock's own.
+		env.Mock.AddKey(mockserver.Key{Token: "am_test_free_plan", Plan: mockserver.PlanFree, Scopes: []string{mockserver.ScopeMetricsRead}})
+		free, err := hookscope.NewClient("am_test_free_plan", hookscope.WithBaseURL(env.Mock.URL()))
+		if err != nil {
+			return err
+		}
+		return reportPlanGate(ctx, out, free, "a free key", hookscope.GranularityHour)
+	}
+	return reportPlanGate(ctx, out, c, "your key", hookscope.GranularityMinute)
 }
 
 // reportEndpoints prints each endpoint's health and its last 24 hours of
@@ -138,6 +161,9 @@ func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client) erro
 // (GET /v1/inbound-messages/{id} and its attempts), showing the 200-attempt cap.
 func reportInbound(ctx context.Context, out io.Writer, c *hookscope.Client, ids []string) error {
 	fmt.Fprintln(out, "Inbound messages")
+	if len(ids) == 0 {
+		fmt.Fprintln(out, "  (the API lists no inbound messages: pass their ids with -inbound id1,id2)")
+	}
 	shown := 0
 	for _, id := range ids {
 		msg, err := c.Attempts.GetInboundMessage(ctx, id)
@@ -188,34 +214,39 @@ func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client) er
 	return nil
 }
 
-// reportPlanGate asks a free-plan key for hourly metrics and handles the
-// GRANULARITY_NOT_AVAILABLE error with errors.Is.
-func reportPlanGate(ctx context.Context, out io.Writer, srv *mockserver.Server) error {
-	srv.AddKey(mockserver.Key{Token: "am_test_free_plan", Plan: mockserver.PlanFree, Scopes: []string{mockserver.ScopeMetricsRead}})
-	free, err := hookscope.NewClient("am_test_free_plan", hookscope.WithBaseURL(srv.URL()))
+// reportPlanGate asks c for metrics at granularity g. When the plan does
+// not allow it, the error is handled through errors.Is and the query is sent
+// again at the finest granularity the plan allows (APIError.MaxGranularity).
+func reportPlanGate(ctx context.Context, out io.Writer, c *hookscope.Client, who string, g hookscope.Granularity) error {
+	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: g}
+	series, err := c.Metrics.Webhooks(ctx, params)
+	if errors.Is(err, hookscope.ErrGranularityNotAvailable) {
+		apiErr, _ := errors.AsType[*hookscope.APIError](err)
+		fmt.Fprintf(out, "Plan gate: %s metrics with %s: %s\n", g, who, apiErr.Message)
+		params.Granularity = apiErr.MaxGranularity()
+		if series, err = c.Metrics.Webhooks(ctx, params); err != nil {
+			return fmt.Errorf("metrics at %s: %w", params.Granularity, err)
+		}
+		fmt.Fprintf(out, "  retried at the plan's finest granularity (%s): %d buckets, %d delivered\n",
+			params.Granularity, len(series.Buckets), delivered(series))
+		return nil
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("metrics at %s: %w", g, err)
 	}
-	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityHour}
-	_, err = free.Metrics.Webhooks(ctx, params)
-	var apiErr *hookscope.APIError
-	if !errors.Is(err, hookscope.ErrGranularityNotAvailable) || !errors.As(err, &apiErr) {
-		return fmt.Errorf("expected a granularity error on the free plan, got %v", err)
-	}
-	fmt.Fprintf(out, "Plan gate: hourly metrics on a free key: %s\n", apiErr.Message)
-	params.Granularity = apiErr.MaxGranularity()
-	series, err := free.Metrics.Webhooks(ctx, params)
-	if err != nil {
-		return fmt.Errorf("metrics at %s: %w", params.Granularity, err)
-	}
+	fmt.Fprintf(out, "Plan gate: %s metrics are allowed with %s: %d buckets, %d delivered\n", g, who, len(series.Buckets), delivered(series))
+	return nil
+}
+
+// delivered sums a series' aggregated buckets.
+func delivered(series *hookscope.MetricSeries) int64 {
 	var total int64
 	for _, b := range series.Buckets {
 		if b.Value != nil {
 			total += *b.Value
 		}
 	}
-	fmt.Fprintf(out, "  retried at the plan's finest granularity (%s): %d buckets, %d delivered\n", params.Granularity, len(series.Buckets), total)
-	return nil
+	return total
 }
 
 func ms(v *int64) string {
