@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,18 +60,24 @@ func threeLogPages(t *testing.T, f *fakeAPI) {
 	}))
 }
 
-func collectLogIDs(t *testing.T, seq func(func(*hookscope.LogEntry, error) bool)) ([]string, []error) {
-	var ids []string
+// collect ranges over seq to its end and returns key of every row and every
+// error, in order; an error must come with a nil row.
+func collect[T, K any](t *testing.T, seq iter.Seq2[*T, error], key func(*T) K) ([]K, []error) {
+	var keys []K
 	var errs []error
-	for e, err := range seq {
+	for row, err := range seq {
 		if err != nil {
-			require.Nil(t, e, "an error comes with a nil row")
+			require.Nil(t, row, "an error comes with a nil row")
 			errs = append(errs, err)
 			continue
 		}
-		ids = append(ids, e.MessageID)
+		keys = append(keys, key(row))
 	}
-	return ids, errs
+	return keys, errs
+}
+
+func collectLogIDs(t *testing.T, seq iter.Seq2[*hookscope.LogEntry, error]) ([]string, []error) {
+	return collect(t, seq, func(e *hookscope.LogEntry) string { return e.MessageID })
 }
 
 func TestLogsAllIsLazyFollowsCursorsAndRestarts(t *testing.T) {
@@ -333,19 +340,12 @@ func TestMetricsWebhookBuckets(t *testing.T) {
 		return c, f
 	}
 	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: 2, Granularity: hookscope.GranularityHour}
-	collect := func(t *testing.T, c *hookscope.Client) ([]int64, []error) {
-		var vals []int64
-		var errs []error
-		for b, err := range c.Metrics.WebhookBuckets(context.Background(), params) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
+	values := func(t *testing.T, c *hookscope.Client) ([]int64, []error) {
+		return collect(t, c.Metrics.WebhookBuckets(context.Background(), params), func(b *hookscope.MetricBucket) int64 {
 			require.NotNil(t, b.Value)
 			assert.Equal(t, 0, b.BucketStart.Minute())
-			vals = append(vals, *b.Value)
-		}
-		return vals, errs
+			return *b.Value
+		})
 	}
 
 	t.Run("lazy, every page, restart", func(t *testing.T) {
@@ -354,7 +354,7 @@ func TestMetricsWebhookBuckets(t *testing.T) {
 		it := c.Metrics.WebhookBuckets(context.Background(), params)
 		assert.Equal(t, 0, f.count())
 		_ = it
-		vals, errs := collect(t, c)
+		vals, errs := values(t, c)
 		assert.Empty(t, errs)
 		assert.Equal(t, []int64{0, 10, 20, 30, 40}, vals)
 		assert.Equal(t, []string{"", "m2", "m3"}, cursorsSent(f))
@@ -405,7 +405,7 @@ func TestMetricsWebhookBuckets(t *testing.T) {
 			"":   metricsPage("m2", 0),
 			"m2": metricsPage("m2", 1),
 		}))
-		vals, errs := collect(t, c)
+		vals, errs := values(t, c)
 		assert.Equal(t, []int64{0, 10}, vals)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], hookscope.ErrRepeatedCursor)
@@ -419,7 +419,7 @@ func TestMetricsWebhookBuckets(t *testing.T) {
 			"m2": metricsPage("m3", 1),
 			"m3": respondFile(t, 403, "seed000_error_403_granularity_not_available.json"),
 		}))
-		vals, errs := collect(t, c)
+		vals, errs := values(t, c)
 		assert.Equal(t, []int64{0, 10}, vals)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], hookscope.ErrGranularityNotAvailable)
@@ -465,16 +465,7 @@ func TestWebhooksAll(t *testing.T) {
 		return c, f
 	}
 	names := func(t *testing.T, c *hookscope.Client, p *hookscope.WebhookListParams) ([]string, []error) {
-		var out []string
-		var errs []error
-		for wh, err := range c.Webhooks.All(context.Background(), p) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			out = append(out, wh.Name)
-		}
-		return out, errs
+		return collect(t, c.Webhooks.All(context.Background(), p), func(wh *hookscope.Webhook) string { return wh.Name })
 	}
 	t.Run("lazy, every page, restart", func(t *testing.T) {
 		t.Parallel()
@@ -559,17 +550,8 @@ func attemptsPage(next string, hasMore bool, nos ...int) httpmock.Responder {
 func TestAttemptsAllInbound(t *testing.T) {
 	t.Parallel()
 	path := "/v1/inbound-messages/" + testMessageID + "/attempts"
-	collect := func(t *testing.T, c *hookscope.Client) ([]int, []error) {
-		var nos []int
-		var errs []error
-		for a, err := range c.Attempts.AllInbound(context.Background(), testMessageID) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			nos = append(nos, a.AttemptNo)
-		}
-		return nos, errs
+	attemptNos := func(t *testing.T, c *hookscope.Client) ([]int, []error) {
+		return collect(t, c.Attempts.AllInbound(context.Background(), testMessageID), func(a *hookscope.Attempt) int { return a.AttemptNo })
 	}
 	t.Run("complete list", func(t *testing.T) {
 		t.Parallel()
@@ -578,7 +560,7 @@ func TestAttemptsAllInbound(t *testing.T) {
 		it := c.Attempts.AllInbound(context.Background(), testMessageID)
 		assert.Equal(t, 0, f.count(), "lazy")
 		_ = it
-		nos, errs := collect(t, c)
+		nos, errs := attemptNos(t, c)
 		assert.Empty(t, errs)
 		assert.Equal(t, []int{1, 2, 3}, nos)
 		assert.Equal(t, 1, f.count())
@@ -588,7 +570,7 @@ func TestAttemptsAllInbound(t *testing.T) {
 		t.Parallel()
 		c, f := newFakeAPI(t)
 		f.on("GET", path, attemptsPage("", true, 1, 2))
-		nos, errs := collect(t, c)
+		nos, errs := attemptNos(t, c)
 		assert.Equal(t, []int{1, 2}, nos)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], hookscope.ErrIncompletePage)
@@ -601,7 +583,7 @@ func TestAttemptsAllInbound(t *testing.T) {
 			"":   attemptsPage("a2", true, 1, 2),
 			"a2": attemptsPage("", false, 3),
 		}))
-		nos, errs := collect(t, c)
+		nos, errs := attemptNos(t, c)
 		assert.Empty(t, errs)
 		assert.Equal(t, []int{1, 2, 3}, nos)
 		assert.Equal(t, []string{"", "a2"}, cursorsSent(f))
