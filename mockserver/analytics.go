@@ -3,6 +3,7 @@ package mockserver
 import (
 	"cmp"
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -21,39 +22,56 @@ func (s *Server) handleAnalytics(w http.ResponseWriter, r *http.Request, rc *req
 	s.st.mu.RLock()
 	o := s.st.orgs[rc.key.Org]
 	ms := o.idx[filterKey{}]
-	lo, hi := firstAtOrAfter(ms, day), firstAfter(ms, now)
+	hi := firstAfter(ms, now)
 	an := hookscope.WebhookAnalytics{TopEvents: []hookscope.EventCount{}, TopFailedURLs: []hookscope.URLCount{},
 		HourlyMetrics: []hookscope.HourlyCount{}, LastEvents: []hookscope.AnalyticsEvent{}}
 	dm := &an.DayMetrics
-	events := map[string]int64{}
-	failedURLs := map[string]int64{}
-	var delays []int64
-	var retried int64
-	for _, m := range ms[lo:hi] {
-		dm.Total++
+	// The day's aggregates cover its whole UTC day; the messages created
+	// after now (added with a later CreatedAt) are taken out again.
+	agg := o.days[day.Unix()]
+	if agg == nil {
+		agg = &dayAgg{events: map[string]int64{}, failedByEp: map[int32]int64{}}
+	}
+	later := ms[hi:max(hi, firstAtOrAfter(ms, day.Add(24*time.Hour)))]
+	dm.Total, dm.Success, dm.Failed, dm.Pending = agg.total, agg.success, agg.failed, agg.pending
+	retried := agg.retried
+	events := maps.Clone(agg.events)
+	failedByEp := maps.Clone(agg.failedByEp)
+	var laterDelays []int64
+	for _, m := range later {
+		dm.Total--
 		switch m.status {
 		case hookscope.StatusSucceeded:
-			dm.Success++
+			dm.Success--
 		case hookscope.StatusFailedPermanent:
-			dm.Failed++
-			failedURLs[m.ep.url]++
+			dm.Failed--
+			failedByEp[m.ep.rollIdx]--
 		default:
-			dm.Pending++
+			dm.Pending--
 		}
 		if len(m.attempts) > 1 {
-			retried++
+			retried--
 		}
 		if d, ok := delayMS(m); ok {
-			delays = append(delays, d)
+			laterDelays = append(laterDelays, d)
 		}
-		events[m.eventType]++
+		events[m.eventType]--
 	}
+	failedURLs := map[string]int64{}
+	for ep, n := range failedByEp {
+		if n > 0 {
+			failedURLs[o.endpoints[ep].url] += n
+		}
+	}
+	an.Latency = agg.delays.stats(laterDelays)
 	if dm.Total > 0 {
 		dm.RetryRatePct = round2(float64(retried) / float64(dm.Total) * 100)
 	}
-	an.Latency = latencyStats(delays)
 	dm.AvgDelayMS = an.Latency.Avg
 	for ev, n := range events {
+		if n <= 0 {
+			continue
+		}
 		an.TopEvents = append(an.TopEvents, hookscope.EventCount{Event: ev, Count: n})
 	}
 	slices.SortFunc(an.TopEvents, func(a, b hookscope.EventCount) int {
@@ -107,26 +125,52 @@ func delayMS(m *message) (int64, bool) {
 	return m.attempts[0].at.Sub(m.createdAt).Milliseconds(), true
 }
 
-// latencyStats summarises delays: min, max, mean (two decimals) and
-// nearest-rank percentiles; all 0 when there are none.
-func latencyStats(delays []int64) hookscope.LatencyStats {
-	if len(delays) == 0 {
+// stats summarises the delays of h without those of except (a subset of
+// them): min, max, mean (two decimals) and nearest-rank percentiles; all 0
+// when there are none. It walks h's distinct values once: the cost is the
+// number of distinct delays plus len(except), not the number of messages.
+func (h *delayHist) stats(except []int64) hookscope.LatencyStats {
+	n, sum := h.n-int64(len(except)), h.sum
+	for _, d := range except {
+		sum -= d
+	}
+	if n <= 0 {
 		return hookscope.LatencyStats{}
 	}
-	slices.Sort(delays)
-	var sum int64
-	for _, d := range delays {
-		sum += d
+	slices.Sort(except)
+	ps := [4]float64{50, 90, 95, 99}
+	var ranks [4]int64 // 0-based positions of the percentiles in the sorted delays
+	for k, p := range ps {
+		ranks[k] = max(int64(math.Ceil(p/100*float64(n)))-1, 0)
 	}
-	rank := func(p float64) float64 {
-		i := int(math.Ceil(p/100*float64(len(delays)))) - 1
-		return float64(delays[max(i, 0)])
+	var vals [4]float64
+	out := hookscope.LatencyStats{Avg: round2(float64(sum) / float64(n))}
+	var seen int64 // delays before vals[i]
+	j, k, first := 0, 0, true
+	for i, v := range h.vals {
+		c := h.cnts[i]
+		for j < len(except) && except[j] < v {
+			j++
+		}
+		for j < len(except) && except[j] == v {
+			c--
+			j++
+		}
+		if c <= 0 {
+			continue
+		}
+		if first {
+			out.Min, first = float64(v), false
+		}
+		out.Max = float64(v)
+		seen += c
+		for k < len(ranks) && ranks[k] < seen {
+			vals[k] = float64(v)
+			k++
+		}
 	}
-	return hookscope.LatencyStats{
-		Min: float64(delays[0]), Max: float64(delays[len(delays)-1]),
-		Avg: round2(float64(sum) / float64(len(delays))),
-		P50: rank(50), P90: rank(90), P95: rank(95), P99: rank(99),
-	}
+	out.P50, out.P90, out.P95, out.P99 = vals[0], vals[1], vals[2], vals[3]
+	return out
 }
 
 // analyticsEvent is m as one of analytics' last_events.

@@ -39,7 +39,9 @@
 //     counts failed attempts, retried counts attempts with attempt_no > 1,
 //     each in the bucket of the attempt's created_at. group_by kind and
 //     endpoint_id use the message's endpoint; http_status_class the attempt's
-//     status class. The counts come from per-minute rollups kept on insert.
+//     status class. The counts come from rollups kept on insert per minute,
+//     hour and UTC day: a query reads whole days and hours from the coarser
+//     ones and only partial hours from the minutes.
 //   - /v1/metrics/messages: messages.inbound.received counts inbound messages
 //     at created_at, messages.outbound.sent outbound messages at created_at
 //     (class: of the last attempt; messages without an attempt are in no
@@ -76,6 +78,22 @@
 //     hourly_metrics counts messages created in each of the 24 hours up to
 //     the current one; last_events are the 10 newest messages created up to
 //     now; total counts live webhooks and their subscribed event types.
+//
+// # Cost
+//
+// A request's cost does not grow with the number of messages. /v1/logs
+// pages are binary searches in (created_at, id)-sorted indexes, one per
+// filter combination, and each row's JSON is encoded the first time it is
+// served and kept with its message (reused while its endpoint's URL is
+// unchanged); metrics read the rollups; delivery_stats come from running
+// aggregates per endpoint and binary searches in its time-ordered messages
+// and failed attempts, recent_events from its newest-first index (each
+// event's JSON kept like a row's); analytics reads aggregates of each UTC
+// day kept on insert (counts, event types, failed messages per endpoint,
+// and an exact histogram of delay_ms: its distinct values with their
+// counts, so the percentiles above are exact without sorting the day), less
+// the day's messages dated after the clock, which only AddMessage makes and
+// which are walked one by one.
 //
 // # Behaviour
 //

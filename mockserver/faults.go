@@ -122,7 +122,9 @@ type RecordedRequest struct {
 	Status int
 }
 
-func (s *Server) record(r *http.Request, status int, dropped bool) {
+// record journals r; q is its parsed query when the request got that far
+// (nil: parse it here).
+func (s *Server) record(r *http.Request, q url.Values, status int, dropped bool) {
 	if dropped {
 		status = 0
 	}
@@ -130,7 +132,9 @@ func (s *Server) record(r *http.Request, status int, dropped bool) {
 	if v := h.Get("Authorization"); v != "" {
 		h.Set("Authorization", redactAuthorization(v))
 	}
-	q, _ := url.ParseQuery(r.URL.RawQuery)
+	if q == nil {
+		q, _ = url.ParseQuery(r.URL.RawQuery)
+	}
 	rec := RecordedRequest{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Status: status}
 	s.journalMu.Lock()
 	defer s.journalMu.Unlock()

@@ -2,8 +2,6 @@ package mockserver_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -99,27 +97,4 @@ func TestGenerate200k(t *testing.T) {
 		must(t, err)
 	}
 	t.Logf("20 log pages and 20 grouped 24 h metrics in %v", time.Since(start))
-}
-
-func BenchmarkGenerate(b *testing.B) {
-	for b.Loop() {
-		srv := mockserver.New(mockserver.WithMessages(200000), mockserver.WithClock(fixedClock))
-		srv.Close()
-	}
-}
-
-func BenchmarkLogsPage(b *testing.B) {
-	srv := mockserver.New(mockserver.WithMessages(200000), mockserver.WithClock(fixedClock))
-	defer srv.Close()
-	h := srv.Handler()
-	cur := dig(get(b, srv, "/v1/logs?limit=100").json(b), "meta", "next_cursor").(string)
-	for b.Loop() {
-		req := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=100&cursor="+cur, nil)
-		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			b.Fatal(rec.Code)
-		}
-	}
 }

@@ -26,7 +26,7 @@ var statusNames = []string{
 func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	q := rc.query
 	epID, hasEp, err := queryValue(q, "endpoint_id")
-	if err == nil && hasEp && !endpointIDPattern.MatchString(epID) {
+	if err == nil && hasEp && !isEndpointID(epID) {
 		err = invalid("endpoint_id", "must match ^ep_[a-f0-9]{32}$")
 	}
 	var status string
@@ -81,9 +81,15 @@ func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if hasCursor {
 		hi = min(hi, lowerBound(ms, cur.time(), cur.ID))
 	}
-	rows := make([]hookscope.LogEntry, 0, min(limit, max(hi-lo, 0)))
-	for i := hi - 1; i >= lo && len(rows) < limit; i-- {
-		rows = append(rows, logEntry(ms[i]))
+	// The rows are encoded under the read lock (an endpoint's URL may
+	// change) into a pooled buffer, and written after it is released.
+	bp := getBuf()
+	b := append((*bp)[:0], `{"data":[`...)
+	for i, n := hi-1, 0; i >= lo && n < limit; i, n = i-1, n+1 {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = appendCachedLogRow(b, ms[i])
 	}
 	hasMore := hi-lo > limit
 	var next *string
@@ -93,10 +99,9 @@ func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	}
 	s.st.mu.RUnlock()
 
-	s.writeJSON(w, rc, http.StatusOK, struct {
-		Data []hookscope.LogEntry `json:"data"`
-		Meta listMeta             `json:"meta"`
-	}{rows, listMeta{RequestID: rc.id, NextCursor: next, HasMore: hasMore}})
+	b = append(b, `],"meta":`...)
+	b = appendListMeta(b, listMeta{RequestID: rc.id, NextCursor: next, HasMore: hasMore})
+	s.writeBuf(w, http.StatusOK, bp, append(b, '}'))
 }
 
 // logEntry is m as a /v1/logs row: fields that do not apply are absent.

@@ -247,29 +247,57 @@ func tooManyBuckets(requested int64) *apiError {
 
 // sumBuckets sums metric over nb buckets of g seconds from b0, per group,
 // counting only minutes that start at or before asOf. Callers hold st.mu.
+//
+// The window is covered by the coarsest rollup units that fit in a bucket
+// (days for day buckets, hours for hour and day buckets) and lie wholly in
+// it, and by minutes for the rest (a partial hour at the watermark), so a
+// query reads O(buckets + groups) counters, whatever the number of messages.
 func (o *org) sumBuckets(metric uint8, b0, nb, g, asOf int64, group func(rollEntry) (string, bool)) map[string][]int64 {
 	out := make(map[string][]int64)
 	end := min(b0+nb*g, asOf+1)
-	i := sort.Search(len(o.rollMinutes), func(i int) bool { return o.rollMinutes[i] >= b0 })
-	for ; i < len(o.rollMinutes) && o.rollMinutes[i] < end; i++ {
-		minute := o.rollMinutes[i]
-		bucket := (minute - b0) / g
-		for _, e := range o.roll[minute] {
-			if e.metric != metric {
-				continue
+	top := rollMinute
+	for top+1 < rollLevels && rollSizes[top+1] <= g {
+		top++
+	}
+	var cover func(lo, hi int64, lv int)
+	cover = func(lo, hi int64, lv int) {
+		if lo >= hi {
+			return
+		}
+		size := rollSizes[lv]
+		a, z := lo, hi
+		if lv > rollMinute {
+			a, z = -floorDiv(-lo, size)*size, floorDiv(hi, size)*size
+			if a >= z {
+				cover(lo, hi, lv-1)
+				return
 			}
-			name, ok := group(e)
-			if !ok {
-				continue
+			cover(lo, a, lv-1)
+			cover(z, hi, lv-1)
+		}
+		l := &o.roll[lv]
+		i := sort.Search(len(l.keys), func(i int) bool { return l.keys[i] >= a })
+		for ; i < len(l.keys) && l.keys[i] < z; i++ {
+			unit := l.keys[i]
+			bucket := (unit - b0) / g
+			for _, e := range l.m[unit] {
+				if e.metric != metric {
+					continue
+				}
+				name, ok := group(e)
+				if !ok {
+					continue
+				}
+				vals := out[name]
+				if vals == nil {
+					vals = make([]int64, nb)
+					out[name] = vals
+				}
+				vals[bucket] += e.n
 			}
-			vals := out[name]
-			if vals == nil {
-				vals = make([]int64, nb)
-				out[name] = vals
-			}
-			vals[bucket] += e.n
 		}
 	}
+	cover(b0, end, top)
 	return out
 }
 

@@ -9,8 +9,7 @@ import (
 )
 
 var (
-	endpointIDPattern = regexp.MustCompile(`^ep_[a-f0-9]{32}$`)
-	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 // Accepted range of times in queries: wide enough for any real window, narrow
@@ -19,6 +18,19 @@ var (
 	minQueryTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	maxQueryTime = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
+
+// isEndpointID reports whether id matches ^ep_[a-f0-9]{32}$.
+func isEndpointID(id string) bool {
+	if len(id) != 35 || id[:3] != "ep_" {
+		return false
+	}
+	for i := 3; i < len(id); i++ {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // queryValue returns the one value of name; giving it twice is an error.
 func queryValue(q url.Values, name string) (string, bool, *apiError) {

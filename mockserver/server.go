@@ -130,7 +130,14 @@ func (s *Server) now() time.Time { return s.cfg.clock().UTC() }
 // with the same seed answer the same sequence of requests with the same bytes.
 func (s *Server) requestID() (string, uint64) {
 	n := s.reqSeq.Add(1)
-	return fmt.Sprintf("req_%016x", splitmix(uint64(s.cfg.seed)^n*0x9e3779b97f4a7c15)), n
+	v := splitmix(uint64(s.cfg.seed) ^ n*0x9e3779b97f4a7c15)
+	var b [20]byte // "req_" and 16 hex digits, as fmt's "req_%016x"
+	copy(b[:], "req_")
+	for i := len(b) - 1; i >= 4; i-- {
+		b[i] = hexDigits[v&0xf]
+		v >>= 4
+	}
+	return string(b[:]), n
 }
 
 func splitmix(x uint64) uint64 {
@@ -256,7 +263,7 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	w := &statusWriter{ResponseWriter: rw}
 	rc := &reqCtx{id: id, seq: seq, fam: familyOf(r.URL.Path)}
 	dropped := false
-	defer func() { s.record(r, w.status, dropped) }()
+	defer func() { s.record(r, rc.query, w.status, dropped) }()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler || w.status != 0 {

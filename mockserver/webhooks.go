@@ -32,7 +32,22 @@ func renderWebhook(o *org, ep *endpoint, now time.Time, events int) hookscope.We
 		SigningSecret: hookscope.Secret(ep.secret), EventTypes: slices.Clone(ep.eventTypes),
 		CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt, App: ep.app,
 	}
-	st := &wh.DeliveryStats
+	wh.DeliveryStats = deliveryStats(o, ep, now)
+	ms := o.idx[filterKey{ep: ep.id}]
+	if events > 0 {
+		wh.RecentEvents = []hookscope.WebhookEvent{}
+		for i := len(ms) - 1; i >= 0 && len(wh.RecentEvents) < events; i-- {
+			wh.RecentEvents = append(wh.RecentEvents, recentEvent(ms[i]))
+		}
+	}
+	return wh
+}
+
+// deliveryStats is ep's delivery_stats at now, from its running aggregates
+// and binary searches in its time-ordered messages and failed attempts: no
+// scan of messages. Callers hold st.mu for reading.
+func deliveryStats(o *org, ep *endpoint, now time.Time) hookscope.DeliveryStats {
+	var st hookscope.DeliveryStats
 	st.TotalEvents = ep.total
 	st.SuccessfulDeliveries = ep.succeeded
 	st.FailedDeliveries = ep.failedAttempts
@@ -53,13 +68,7 @@ func renderWebhook(o *org, ep *endpoint, now time.Time, events int) hookscope.We
 		return sort.Search(len(ep.failTimes), func(i int) bool { return ep.failTimes[i] > t })
 	}
 	st.Last24hFailures = int64(after(nowNS) - after(dayAgoNS))
-	if events > 0 {
-		wh.RecentEvents = []hookscope.WebhookEvent{}
-		for i := len(ms) - 1; i >= 0 && len(wh.RecentEvents) < events; i-- {
-			wh.RecentEvents = append(wh.RecentEvents, recentEvent(ms[i]))
-		}
-	}
-	return wh
+	return st
 }
 
 // recentEvent is m as a webhook's recent event: delivered (succeeded),
@@ -89,7 +98,7 @@ func recentEvent(m *message) hookscope.WebhookEvent {
 }
 
 func checkWebhookID(id string) *apiError {
-	if !endpointIDPattern.MatchString(id) {
+	if !isEndpointID(id) {
 		return invalid("webhook_id", "must match ^ep_[a-f0-9]{32}$")
 	}
 	return nil
@@ -117,19 +126,21 @@ func (s *Server) handleWebhookGet(w http.ResponseWriter, r *http.Request, rc *re
 		limit = 0
 	}
 	now := s.now()
+	bp := getBuf()
+	b := (*bp)[:0]
 	s.st.mu.RLock()
 	o := s.st.orgs[rc.key.Org]
 	ep := o.endpoint(id)
-	var wh hookscope.Webhook
 	if ep != nil {
-		wh = renderWebhook(o, ep, now, limit)
+		b = appendWebhookLocked(b, o, ep, now, limit)
 	}
 	s.st.mu.RUnlock()
 	if ep == nil {
+		bufPool.Put(bp)
 		s.writeError(w, rc, errWebhookNotFound)
 		return
 	}
-	s.writeJSON(w, rc, http.StatusOK, wh)
+	s.writeBuf(w, http.StatusOK, bp, b)
 }
 
 // handleWebhookList serves GET /api/v0/webhooks: live webhooks by
@@ -162,9 +173,13 @@ func (s *Server) handleWebhookList(w http.ResponseWriter, r *http.Request, rc *r
 		})
 	}
 	hi := min(lo+limit, len(eps))
-	data := make([]hookscope.Webhook, 0, hi-lo)
-	for _, ep := range eps[lo:hi] {
-		data = append(data, renderWebhook(o, ep, now, 0))
+	bp := getBuf()
+	b := append((*bp)[:0], `{"data":[`...)
+	for i, ep := range eps[lo:hi] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendWebhookLocked(b, o, ep, now, 0)
 	}
 	hasMore := hi < len(eps)
 	var next *string
@@ -173,10 +188,9 @@ func (s *Server) handleWebhookList(w http.ResponseWriter, r *http.Request, rc *r
 		next = new(s.encodeCursor(cursor{Kind: "webhooks", TimeNS: last.createdAt.UnixNano(), ID: last.id}))
 	}
 	s.st.mu.RUnlock()
-	s.writeJSON(w, rc, http.StatusOK, struct {
-		Data []hookscope.Webhook `json:"data"`
-		Meta listMeta            `json:"meta"`
-	}{data, listMeta{NextCursor: next, HasMore: hasMore}})
+	b = append(b, `],"meta":`...)
+	b = appendListMeta(b, listMeta{NextCursor: next, HasMore: hasMore})
+	s.writeBuf(w, http.StatusOK, bp, append(b, '}'))
 }
 
 // webhookBody is the body of a create or update; nil fields were not sent.

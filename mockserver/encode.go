@@ -1,0 +1,359 @@
+package mockserver
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	hookscope "github.com/hookscope/hookscope-go"
+)
+
+// Hand-written JSON for the two answers that carry the most rows per
+// request: /v1/logs pages and webhook objects. They append straight to a
+// pooled buffer instead of going through encoding/json's reflection (and its
+// re-compaction of every time.Time's MarshalJSON), and write exactly the
+// bytes json.Marshal writes for the same values (encode_test.go checks it,
+// field by field and for every generated row).
+
+// bufPool holds response buffers; buffers that grew past maxPooledBuf are
+// left to the garbage collector.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledBuf = 1 << 20
+
+// getBuf returns an empty pooled buffer; writeBuf writes and returns it.
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+// writeBuf answers status with the JSON in b (built on *bp) and a newline,
+// as writeRaw does, then returns the buffer to the pool.
+func (s *Server) writeBuf(w http.ResponseWriter, status int, bp *[]byte, b []byte) {
+	b = append(b, '\n')
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	if cap(b) <= maxPooledBuf {
+		*bp = b[:0]
+		bufPool.Put(bp)
+	}
+}
+
+const hexDigits = "0123456789abcdef"
+
+// htmlSafe[b] reports whether encoding/json writes ASCII byte b as itself
+// (with its default HTML escaping): printable, not '"', '\\', '<', '>' or '&'.
+var htmlSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
+
+// appendString appends s as a JSON string the way encoding/json does: HTML
+// characters and U+2028/U+2029 escaped, invalid UTF-8 as \ufffd.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if htmlSafe[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendTime appends t as time.Time's MarshalJSON does (RFC 3339 with
+// nanoseconds, trailing zeros trimmed). Every time of the data model is
+// between 1970 and 3000, where MarshalJSON cannot fail.
+func appendTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
+}
+
+// appendFloat appends f as encoding/json writes a float64. f is finite.
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 → e-9, as encoding/json does.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+// renderedRow is a message's encoded /v1/logs row and the endpoint URL it
+// was encoded with. A message never changes once stored, but its endpoint's
+// URL may (PATCH), so a row is reused only while the URL is the same.
+type renderedRow struct {
+	url string
+	row []byte
+}
+
+// appendCachedLogRow appends m's /v1/logs row, encoding it on the first
+// request that serves it and copying it on later ones. Callers hold st.mu
+// for reading; concurrent readers may both encode a row and store it, which
+// is harmless (the bytes are the same).
+func appendCachedLogRow(b []byte, m *message) []byte {
+	url := m.ep.url
+	if r := m.row.Load(); r != nil && r.url == url {
+		return append(b, r.row...)
+	}
+	start := len(b)
+	b = appendLogRow(b, m)
+	m.row.Store(&renderedRow{url: url, row: slices.Clone(b[start:])})
+	return b
+}
+
+// appendLogRow appends m as its /v1/logs row: the JSON of logEntry(m)
+// without building it.
+func appendLogRow(b []byte, m *message) []byte {
+	b = append(b, `{"message_id":`...)
+	b = appendString(b, m.id)
+	b = append(b, `,"endpoint":`...)
+	b = appendString(b, m.ep.url)
+	b = append(b, `,"status":`...)
+	b = appendString(b, string(m.status))
+	b = append(b, `,"attempt_count":`...)
+	b = strconv.AppendInt(b, int64(len(m.attempts)), 10)
+	b = append(b, `,"created_at":`...)
+	b = appendTime(b, m.createdAt)
+	if a := m.successAttempt(); a != nil {
+		b = append(b, `,"delivered_at":`...)
+		b = appendTime(b, a.at)
+	}
+	if m.status == hookscope.StatusPendingRetry {
+		b = append(b, `,"next_attempt_at":`...)
+		b = appendTime(b, m.nextAttemptAt)
+	}
+	if last := m.lastAttempt(); last != nil {
+		if last.status != 0 {
+			b = append(b, `,"response_status":`...)
+			b = strconv.AppendInt(b, int64(last.status), 10)
+		}
+		if last.latency != absent {
+			b = append(b, `,"response_latency_ms":`...)
+			b = strconv.AppendInt(b, last.latency, 10)
+		}
+		if !last.succeeded() && last.errText != "" {
+			b = append(b, `,"last_error":`...)
+			b = appendString(b, last.errText)
+		}
+	}
+	return append(b, '}')
+}
+
+// appendListMeta appends the meta of the cursor lists (listMeta).
+func appendListMeta(b []byte, m listMeta) []byte {
+	b = append(b, '{')
+	if m.RequestID != "" {
+		b = append(b, `"request_id":`...)
+		b = appendString(b, m.RequestID)
+		b = append(b, ',')
+	}
+	b = append(b, `"next_cursor":`...)
+	if m.NextCursor == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendString(b, *m.NextCursor)
+	}
+	b = append(b, `,"has_more":`...)
+	b = appendBool(b, m.HasMore)
+	return append(b, '}')
+}
+
+// appendWebhook appends wh as json.Marshal does.
+func appendWebhook(b []byte, wh *hookscope.Webhook) []byte {
+	b = appendWebhookFields(b, wh)
+	if len(wh.RecentEvents) > 0 {
+		b = append(b, `,"recent_events":[`...)
+		for i := range wh.RecentEvents {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendWebhookEvent(b, &wh.RecentEvents[i])
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendWebhookLocked appends the JSON of renderWebhook(o, ep, now, events)
+// without building it: the endpoint's fields, its delivery_stats and its
+// newest events, each event's JSON cached on its message. Callers hold st.mu
+// for reading.
+func appendWebhookLocked(b []byte, o *org, ep *endpoint, now time.Time, events int) []byte {
+	wh := hookscope.Webhook{
+		ID: ep.id, Name: ep.name, URL: ep.url, Kind: ep.kind, IsActive: ep.active, Encrypted: ep.encrypted,
+		SigningSecret: hookscope.Secret(ep.secret), EventTypes: ep.eventTypes,
+		CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt, App: ep.app,
+		DeliveryStats: deliveryStats(o, ep, now),
+	}
+	b = appendWebhookFields(b, &wh)
+	if ms := o.idx[filterKey{ep: ep.id}]; events > 0 && len(ms) > 0 {
+		b = append(b, `,"recent_events":[`...)
+		for i, n := len(ms)-1, 0; i >= 0 && n < events; i, n = i-1, n+1 {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = appendCachedEvent(b, ms[i])
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendCachedEvent appends m as a webhook's recent event (the JSON of
+// recentEvent(m), which depends on m alone), encoding it once.
+func appendCachedEvent(b []byte, m *message) []byte {
+	if r := m.event.Load(); r != nil {
+		return append(b, *r...)
+	}
+	start := len(b)
+	ev := recentEvent(m)
+	b = appendWebhookEvent(b, &ev)
+	enc := slices.Clone(b[start:])
+	m.event.Store(&enc)
+	return b
+}
+
+// appendWebhookFields appends wh's opening brace and every field but
+// recent_events.
+func appendWebhookFields(b []byte, wh *hookscope.Webhook) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, wh.ID)
+	b = append(b, `,"name":`...)
+	b = appendString(b, wh.Name)
+	b = append(b, `,"url":`...)
+	b = appendString(b, wh.URL)
+	if wh.Kind != "" {
+		b = append(b, `,"kind":`...)
+		b = appendString(b, string(wh.Kind))
+	}
+	b = append(b, `,"isActive":`...)
+	b = appendBool(b, wh.IsActive)
+	b = append(b, `,"encrypted":`...)
+	b = appendBool(b, wh.Encrypted)
+	b = append(b, `,"signing_secret":`...)
+	b = appendString(b, wh.SigningSecret.Reveal())
+	if len(wh.EventTypes) > 0 {
+		b = append(b, `,"event_types":[`...)
+		for i, ev := range wh.EventTypes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, ev)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"created_at":`...)
+	b = appendTime(b, wh.CreatedAt)
+	b = append(b, `,"updated_at":`...)
+	b = appendTime(b, wh.UpdatedAt)
+	st := &wh.DeliveryStats
+	b = append(b, `,"delivery_stats":{"total_events":`...)
+	b = strconv.AppendInt(b, st.TotalEvents, 10)
+	b = append(b, `,"successful_deliveries":`...)
+	b = strconv.AppendInt(b, st.SuccessfulDeliveries, 10)
+	b = append(b, `,"failed_deliveries":`...)
+	b = strconv.AppendInt(b, st.FailedDeliveries, 10)
+	if st.LastDelivery != nil {
+		b = append(b, `,"last_delivery":`...)
+		b = appendTime(b, *st.LastDelivery)
+	}
+	b = append(b, `,"success_rate":`...)
+	b = appendFloat(b, st.SuccessRate)
+	b = append(b, `,"average_response_time":`...)
+	b = appendFloat(b, st.AverageResponseTime)
+	b = append(b, `,"last_24h_events":`...)
+	b = strconv.AppendInt(b, st.Last24hEvents, 10)
+	b = append(b, `,"last_24h_failures":`...)
+	b = strconv.AppendInt(b, st.Last24hFailures, 10)
+	b = append(b, `},"app":{"id":`...)
+	b = appendString(b, wh.App.ID)
+	b = append(b, `,"name":`...)
+	b = appendString(b, wh.App.Name)
+	return append(b, '}')
+}
+
+// appendWebhookEvent appends one of a webhook's recent_events.
+func appendWebhookEvent(b []byte, ev *hookscope.WebhookEvent) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, ev.ID)
+	b = append(b, `,"event_type":`...)
+	b = appendString(b, ev.EventType)
+	b = append(b, `,"delivery_status":`...)
+	b = appendString(b, string(ev.DeliveryStatus))
+	if ev.ResponseCode != nil {
+		b = append(b, `,"response_code":`...)
+		b = strconv.AppendInt(b, int64(*ev.ResponseCode), 10)
+	}
+	if ev.ResponseTime != nil {
+		b = append(b, `,"response_time":`...)
+		b = appendFloat(b, *ev.ResponseTime)
+	}
+	if ev.ErrorMessage != "" {
+		b = append(b, `,"error_message":`...)
+		b = appendString(b, ev.ErrorMessage)
+	}
+	b = append(b, `,"created_at":`...)
+	b = appendTime(b, ev.CreatedAt)
+	if ev.DeliveredAt != nil {
+		b = append(b, `,"delivered_at":`...)
+		b = appendTime(b, *ev.DeliveredAt)
+	}
+	b = append(b, `,"retry_count":`...)
+	b = strconv.AppendInt(b, int64(ev.RetryCount), 10)
+	return append(b, '}')
+}
