@@ -78,10 +78,16 @@ func (s *Server) takeFault(method, path string) *Fault {
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, f *Fault) bool {
 	if !s.sleep(r.Context(), f.Delay) {
 		if f.Drop || r.Context().Err() != nil {
+			s.record(r, rc.query, 0)
+			rc.recorded = true
 			return true
 		}
 	}
 	if f.Drop {
+		// Journal first: a client sees the closed connection at once and
+		// may retry, and finish, before this goroutine would get to it.
+		s.record(r, rc.query, 0)
+		rc.recorded = true
 		if hj, ok := w.(*statusWriter).ResponseWriter.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
@@ -124,10 +130,7 @@ type RecordedRequest struct {
 
 // record journals r; q is its parsed query when the request got that far
 // (nil: parse it here).
-func (s *Server) record(r *http.Request, q url.Values, status int, dropped bool) {
-	if dropped {
-		status = 0
-	}
+func (s *Server) record(r *http.Request, q url.Values, status int) {
 	h := r.Header.Clone()
 	if v := h.Get("Authorization"); v != "" {
 		h.Set("Authorization", redactAuthorization(v))

@@ -140,6 +140,10 @@ func TestFaultDrop(t *testing.T) {
 	srv.InjectFault(mockserver.Fault{Path: "/v1/logs", Drop: true, Times: 1})
 	_, err = c2.Logs.List(context.Background(), nil)
 	must(t, err)
+	// The dropped try is journaled before its connection closes, so it is
+	// there, in order, as soon as the call returns.
+	reqs = srv.Requests()
+	eq(t, []int{reqs[len(reqs)-2].Status, reqs[len(reqs)-1].Status}, []int{0, 200}, "journal: the drop, then the retry")
 	// Without retries (and without connection reuse, on which net/http itself
 	// retries an unanswered GET) the drop is an error.
 	c3 := newClient(t, srv, srv.APIKey(), hookscope.WithHTTPClient(&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}))

@@ -165,6 +165,9 @@ type reqCtx struct {
 	key    Key
 	params map[string]string // path parameters by name
 	query  url.Values
+	// recorded is set once the request is in the journal, so that a dropped
+	// request is journaled before its connection closes, not after.
+	recorded bool
 }
 
 // handlerFunc serves one route.
@@ -262,8 +265,11 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("X-Request-Id", id)
 	w := &statusWriter{ResponseWriter: rw}
 	rc := &reqCtx{id: id, seq: seq, fam: familyOf(r.URL.Path)}
-	dropped := false
-	defer func() { s.record(r, rc.query, w.status, dropped) }()
+	defer func() {
+		if !rc.recorded {
+			s.record(r, rc.query, w.status)
+		}
+	}()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler || w.status != 0 {
@@ -276,7 +282,6 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 
 	if f := s.takeFault(r.Method, r.URL.Path); f != nil {
 		if done := s.applyFault(w, r, rc, f); done {
-			dropped = f.Drop
 			return
 		}
 	}
