@@ -56,6 +56,19 @@ func benchLogRows(n int, next string) []byte {
 	return b
 }
 
+// fixedBodyServer answers every request with body, so that a benchmark
+// measures the client, not the server.
+func fixedBodyServer(b *testing.B, body []byte) *httptest.Server {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req_bench")
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
 // newBenchClient returns an SDK client and the plain http.Client of the
 // hand-written baseline, sharing one transport so that both pay the same
 // connection costs.
@@ -77,12 +90,7 @@ func newBenchClient(b *testing.B, url string) (*hookscope.Client, *http.Client) 
 // sdk/nethttp <= 1.0.
 func BenchmarkLogsList500(b *testing.B) {
 	body := benchLogRows(500, "")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Request-Id", "req_bench")
-		_, _ = w.Write(body)
-	}))
-	b.Cleanup(srv.Close)
+	srv := fixedBodyServer(b, body)
 	c, hc := newBenchClient(b, srv.URL)
 	ctx := context.Background()
 	b.SetBytes(int64(len(body)))
@@ -199,8 +207,7 @@ func BenchmarkDecodeMetrics5000(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(body) }))
-	b.Cleanup(srv.Close)
+	srv := fixedBodyServer(b, body)
 	c, hc := newBenchClient(b, srv.URL)
 	ctx := context.Background()
 	b.SetBytes(int64(len(body)))

@@ -59,8 +59,8 @@ func TestPlanGates(t *testing.T) {
 
 func TestResponseBodyURL(t *testing.T) {
 	t.Parallel()
-	clock := &mutableClock{t: fixedNow}
-	srv := mockserver.New(mockserver.WithClock(clock.now), mockserver.WithMessages(300))
+	clock := mockserver.NewTestClock(fixedNow)
+	srv := mockserver.New(mockserver.WithClock(clock.Now), mockserver.WithMessages(300))
 	defer srv.Close()
 	c := newClient(t, srv, srv.APIKey())
 	var bodyURL string
@@ -100,10 +100,10 @@ func TestResponseBodyURL(t *testing.T) {
 	q.Set("expires", exp+"0")
 	code, _ = fetch(strings.Replace(bodyURL, "expires="+exp, "expires="+exp+"0", 1))
 	eq(t, code, http.StatusForbidden, "a later expiry is not signed")
-	clock.add(14 * time.Minute)
+	clock.Add(14 * time.Minute)
 	code, _ = fetch(bodyURL)
 	eq(t, code, http.StatusOK, "valid for 15 minutes")
-	clock.add(2 * time.Minute)
+	clock.Add(2 * time.Minute)
 	code, _ = fetch(bodyURL)
 	eq(t, code, http.StatusForbidden, "expired after 15 minutes")
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,23 +25,6 @@ import (
 // (st.msgs) and their attempts, after generation and after AddMessage of
 // messages of every shape, at times before, inside and after the clock's
 // day, while the clock moves.
-
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // rawOutbound is every outbound message of org, straight from st.msgs,
 // sorted by (created_at, id).
@@ -320,16 +302,16 @@ func checkAggregates(t *testing.T, s *Server, now time.Time) {
 
 func TestAggregatesMatchBruteForce(t *testing.T) {
 	t.Parallel()
-	clock := &testClock{t: time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)}
-	s := New(WithSeed(5), WithMessages(3000), WithClock(clock.now))
+	clock := NewTestClock(time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC))
+	s := New(WithSeed(5), WithMessages(3000), WithClock(clock.Now))
 	defer s.Close()
-	checkAggregates(t, s, clock.now())
+	checkAggregates(t, s, clock.Now())
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	eps := s.EndpointIDs("")
 	statuses := []int{500, 502, 503, 429, 404, 410, 0, 301}
 	for round := range 12 {
-		now := clock.now()
+		now := clock.Now()
 		for range 150 {
 			created := now.Add(time.Duration(rng.Int64N(int64(9*24*time.Hour))) - 7*24*time.Hour)
 			m := Message{EndpointID: eps[rng.IntN(len(eps))], CreatedAt: created,
@@ -358,9 +340,9 @@ func TestAggregatesMatchBruteForce(t *testing.T) {
 			serveTest(t, s, http.MethodDelete, "/api/v0/webhooks/"+eps[2], "")
 			eps = slices.Delete(eps, 2, 3)
 		}
-		checkAggregates(t, s, clock.now())
+		checkAggregates(t, s, clock.Now())
 		// The clock moves on: messages added later today (and tomorrow) come in.
-		clock.add(time.Duration(rng.Int64N(int64(5 * time.Hour))))
-		checkAggregates(t, s, clock.now())
+		clock.Add(time.Duration(rng.Int64N(int64(5 * time.Hour))))
+		checkAggregates(t, s, clock.Now())
 	}
 }

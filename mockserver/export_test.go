@@ -1,7 +1,35 @@
 package mockserver
 
-import "net/http"
+import (
+	"net/http"
+	"sync"
+	"time"
+)
 
 // SetPanicHook makes every request call f before routing, so that tests can
 // make a handler panic. Set it before the server takes requests.
 func SetPanicHook(s *Server, f func(*http.Request)) { s.panicHook = f }
+
+// TestClock is a clock a test can move, for WithClock(clock.Now); the
+// internal and the external tests share it.
+type TestClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewTestClock returns a clock that reads t until moved.
+func NewTestClock(t time.Time) *TestClock { return &TestClock{t: t} }
+
+// Now is the clock's time.
+func (c *TestClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Add moves the clock by d.
+func (c *TestClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}

@@ -200,7 +200,7 @@ func (g *generator) generate(s *store, o *org, n int) {
 		total += p.weight
 	}
 	for i, t := range times {
-		pi := g.pick(total)
+		pi := g.pick(total, outboundWeight)
 		status := hookscope.MessageStatus("")
 		switch {
 		case forced > 0 && i == 0, forced > 0 && i == n-3:
@@ -234,7 +234,7 @@ func (g *generator) generate(s *store, o *org, n int) {
 	}
 	slices.SortFunc(inTimes, func(a, b time.Time) int { return a.Compare(b) })
 	for _, t := range inTimes {
-		pi := g.pickInbound(inTotal)
+		pi := g.pick(inTotal, inboundWeight)
 		p := &profiles[pi]
 		ev := "message.received"
 		m := &message{id: g.uuidV7(t), inbound: true, org: o, ep: eps[pi], eventType: ev, createdAt: t}
@@ -262,27 +262,22 @@ func (g *generator) generate(s *store, o *org, n int) {
 	s.addMessageLocked(big)
 }
 
-func (g *generator) pick(total int) int {
+// pick draws a profile's index with probability weight/total, where total
+// is the sum of weight over profiles.
+func (g *generator) pick(total int, weight func(*profile) int) int {
 	r := g.rng.IntN(total)
-	for i, p := range profiles {
-		if r < p.weight {
+	for i := range profiles {
+		w := weight(&profiles[i])
+		if r < w {
 			return i
 		}
-		r -= p.weight
+		r -= w
 	}
 	return 0
 }
 
-func (g *generator) pickInbound(total int) int {
-	r := g.rng.IntN(total)
-	for i, p := range profiles {
-		if r < p.inboundWgt {
-			return i
-		}
-		r -= p.inboundWgt
-	}
-	return 0
-}
+func outboundWeight(p *profile) int { return p.weight }
+func inboundWeight(p *profile) int  { return p.inboundWgt }
 
 // payload returns a resource id and the JSON payload of an event.
 func (g *generator) payload(event string, t time.Time) (string, []byte) {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -147,22 +146,4 @@ func collect[T any](t testing.TB, seq func(func(*T, error) bool)) []T {
 		out = append(out, *v)
 	}
 	return out
-}
-
-// mutableClock is a clock a test can move.
-type mutableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *mutableClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *mutableClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }

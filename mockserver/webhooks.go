@@ -281,21 +281,11 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc 
 			err = invalid("event_types", "must hold at most 100 non-empty event types")
 		}
 	}
-	idem, ierr := idempotencyKey(r, rc)
-	if err == nil {
-		err = ierr
-	}
-	if err != nil {
-		s.writeError(w, rc, err)
+	idem, ok := s.beginWrite(w, r, rc, err)
+	if !ok {
 		return
 	}
 	now := s.now().Truncate(time.Millisecond)
-
-	s.st.mu.Lock()
-	if s.replayLocked(w, idem) {
-		s.st.mu.Unlock()
-		return
-	}
 	o := s.st.orgs[rc.key.Org]
 	g := ids{rng: s.rng}
 	events := slices.Clone(orgEvents)
@@ -326,32 +316,34 @@ func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc 
 	s.writeRaw(w, http.StatusCreated, b)
 }
 
-// idempotencyKey returns the idem map key of a write request ("" without an
-// Idempotency-Key header).
-func idempotencyKey(r *http.Request, rc *reqCtx) (string, *apiError) {
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > 255 {
-		return "", invalid("Idempotency-Key", "must be at most 255 characters")
+// beginWrite starts a write: it answers a request that failed validation
+// (err) or whose Idempotency-Key repeats an earlier write (with that write's
+// first answer, written after the lock is released) and reports false;
+// otherwise it returns the request's idem key with st.mu held for writing.
+func (s *Server) beginWrite(w http.ResponseWriter, r *http.Request, rc *reqCtx, err *apiError) (idem string, ok bool) {
+	if err == nil {
+		if key := r.Header.Get("Idempotency-Key"); len(key) > 255 {
+			err = invalid("Idempotency-Key", "must be at most 255 characters")
+		} else {
+			idem = idemKey(r.Method, rc.key.Org, key)
+		}
 	}
-	return idemKey(r.Method, rc.key.Org, key), nil
-}
-
-// replayLocked answers a write whose Idempotency-Key was seen before with
-// the first answer, and reports whether it did. Callers hold st.mu.
-func (s *Server) replayLocked(w http.ResponseWriter, idem string) bool {
-	if idem == "" {
-		return false
+	if err != nil {
+		s.writeError(w, rc, err)
+		return "", false
 	}
-	ans, ok := s.st.idem[idem]
-	if !ok {
-		return false
+	s.st.mu.Lock()
+	ans, seen := s.st.idem[idem]
+	if idem == "" || !seen {
+		return idem, true
 	}
+	s.st.mu.Unlock()
 	if ans.body == nil {
 		w.WriteHeader(ans.status)
-		return true
+	} else {
+		s.writeRaw(w, ans.status, ans.body)
 	}
-	s.writeRaw(w, ans.status, ans.body)
-	return true
+	return "", false
 }
 
 // rememberLocked stores the first answer of a write with an
@@ -377,20 +369,11 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 	if err == nil && body.URL != nil {
 		err = checkHTTPSURL(body.URL)
 	}
-	var idem string
-	if err == nil {
-		idem, err = idempotencyKey(r, rc)
-	}
-	if err != nil {
-		s.writeError(w, rc, err)
+	idem, ok := s.beginWrite(w, r, rc, err)
+	if !ok {
 		return
 	}
 	now := s.now().Truncate(time.Millisecond)
-	s.st.mu.Lock()
-	if s.replayLocked(w, idem) {
-		s.st.mu.Unlock()
-		return
-	}
 	o := s.st.orgs[rc.key.Org]
 	ep := o.endpoint(id)
 	if ep == nil {
@@ -427,18 +410,8 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 // Its messages stay in the logs and metrics; the webhook itself is gone.
 func (s *Server) handleWebhookDelete(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	id := rc.params["webhook_id"]
-	err := checkWebhookID(id)
-	var idem string
-	if err == nil {
-		idem, err = idempotencyKey(r, rc)
-	}
-	if err != nil {
-		s.writeError(w, rc, err)
-		return
-	}
-	s.st.mu.Lock()
-	if s.replayLocked(w, idem) {
-		s.st.mu.Unlock()
+	idem, ok := s.beginWrite(w, r, rc, checkWebhookID(id))
+	if !ok {
 		return
 	}
 	ep := s.st.orgs[rc.key.Org].endpoint(id)
