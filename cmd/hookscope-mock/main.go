@@ -4,7 +4,14 @@
 //	go run ./cmd/hookscope-mock -addr 127.0.0.1:8080 -seed 42 -messages 5000
 //
 // It prints the base URL and the API key of the default organization (plan
-// pro, every scope), and shuts down cleanly on SIGINT or SIGTERM.
+// pro, every scope). On SIGINT or SIGTERM it stops accepting connections,
+// ends requests held by a Delay fault, lets requests in progress finish for
+// up to -shutdown-timeout, closes the connections still open after that, and
+// exits 0; a second signal ends it at once.
+//
+// Connections are bounded in time: the request headers must arrive within
+// 10 s, the whole request (headers and body) within 1 minute, and an idle
+// keep-alive connection is closed after 2 minutes.
 package main
 
 import (
@@ -24,9 +31,19 @@ import (
 	"github.com/hookscope/hookscope-go/mockserver"
 )
 
+// Time limits of the listener's connections (see the package doc).
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = time.Minute
+	idleTimeout       = 2 * time.Minute
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal ends the process at once
+	}()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		log.SetFlags(0)
 		log.Fatalf("hookscope-mock: %v", err)
@@ -41,8 +58,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	seed := fs.Int64("seed", mockserver.DefaultSeed, "generator seed: the same seed (and clock) gives the same data")
 	messages := fs.Int("messages", mockserver.DefaultMessages, "number of outbound messages over the last 7 days")
 	clock := fs.String("clock", "", "fixed \"now\" in RFC 3339 (default: the real clock)")
+	drain := fs.Duration("shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long requests in progress may finish before their connections are closed")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *drain < 0 {
+		return fmt.Errorf("-shutdown-timeout must not be negative, got %v", *drain)
 	}
 	opts := []mockserver.Option{mockserver.WithSeed(*seed), mockserver.WithMessages(*messages)}
 	if *clock != "" {
@@ -59,7 +80,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout: readTimeout, IdleTimeout: idleTimeout}
 	fmt.Fprintf(out, "hookscope mock listening on http://%s\n", ln.Addr())
 	fmt.Fprintf(out, "API key: %s\n", srv.APIKey())
 	fmt.Fprintf(out, "try: curl -H 'Authorization: Bearer %s' 'http://%s/v1/logs?limit=3'\n", srv.APIKey(), ln.Addr())
@@ -75,9 +97,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(out, "shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	srv.Close() // ends the requests held by a Delay fault
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+	err = httpSrv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A stalled client is no reason to fail a requested stop.
+		fmt.Fprintf(out, "closing the connections still open after %v\n", *drain)
+		err = httpSrv.Close()
+	}
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
