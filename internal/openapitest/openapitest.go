@@ -90,8 +90,8 @@ func (o Operation) QueryParams() []string {
 }
 
 // ValidHeaders returns headers that satisfy every header resp declares
-// (X-Request-Id, Retry-After, Cache-Control), with a JSON Content-Type when
-// resp has a body.
+// (X-Request-Id, Retry-After, Cache-Control, and any other by its example),
+// with a JSON Content-Type when resp has a body.
 func ValidHeaders(resp *openapi3.Response) http.Header {
 	h := http.Header{}
 	if resp.Content != nil {
@@ -106,10 +106,25 @@ func ValidHeaders(resp *openapi3.Response) http.Header {
 		case "Cache-Control":
 			h.Set(name, "private, max-age=30")
 		default:
-			h.Set(name, "x")
+			// Another documented header: its example, which the
+			// document's own validation checks against its schema.
+			v := "x"
+			if ref := resp.Headers[name]; ref != nil && ref.Value != nil && ref.Value.Example != nil {
+				v = headerExample(ref.Value.Example)
+			}
+			h.Set(name, v)
 		}
 	}
 	return h
+}
+
+// headerExample writes a header's example as it goes on the wire: a number
+// without an exponent.
+func headerExample(ex any) string {
+	if f, ok := ex.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(ex)
 }
 
 // ValidateResponse validates an answer of o (status, headers and body)
