@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/mockserver"
 )
 
 // cliVersion is the command's version; it ships with the SDK it is built on.
@@ -34,8 +35,9 @@ type system struct {
 	// afterPoll, when set, is called after each poll of logs --follow (tests
 	// wait on it instead of on the wall clock).
 	afterPoll func()
-	// mockMessages overrides the embedded mock's message count (tests).
-	mockMessages int
+	// mock, when set, is the embedded mock to use instead of generating one
+	// (tests share one); it is not closed.
+	mock *mockserver.Server
 }
 
 // globals are the flags every command takes.
@@ -86,12 +88,16 @@ func run(ctx context.Context, args []string, sys *system) int {
 	root.SetArgs(args)
 	root.SetOut(sys.Stdout)
 	root.SetErr(sys.Stderr)
-	err := root.ExecuteContext(ctx)
-	return a.exit(ctx, err)
+	cmd, err := root.ExecuteContextC(ctx)
+	path := "hookscope"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return a.exit(ctx, path, err)
 }
 
 // exit reports err on stderr and maps it to an exit code.
-func (a *app) exit(ctx context.Context, err error) int {
+func (a *app) exit(ctx context.Context, cmdPath string, err error) int {
 	if err == nil {
 		return exitOK
 	}
@@ -104,10 +110,10 @@ func (a *app) exit(ctx context.Context, err error) int {
 	var pe *hookscope.ParamError
 	switch {
 	case errors.As(err, &ue) || !a.inRun:
-		fmt.Fprintf(stderr, "hookscope: %v\nRun 'hookscope --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "hookscope: %v\nRun '%s --help' for usage.\n", err, cmdPath)
 		return exitUsage
 	case errors.As(err, &pe):
-		fmt.Fprintf(stderr, "hookscope: %s\nRun 'hookscope --help' for usage.\n", paramMessage(pe))
+		fmt.Fprintf(stderr, "hookscope: %s\nRun '%s --help' for usage.\n", paramMessage(pe), cmdPath)
 		return exitUsage
 	}
 	var apiErr *hookscope.APIError
@@ -278,4 +284,19 @@ func (a *app) now() (time.Time, error) {
 		return t.UTC(), nil
 	}
 	return time.Now().UTC(), nil
+}
+
+// groupRunE is the RunE of a command that only holds subcommands: without
+// one, or with an unknown one, it is a usage error.
+func (a *app) groupRunE(cmd *cobra.Command, args []string) error {
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	if len(args) == 0 {
+		return usagef("%s: missing command: one of %s", cmd.CommandPath(), strings.Join(names, ", "))
+	}
+	return usagef("%s: unknown command %q: want one of %s", cmd.CommandPath(), args[0], strings.Join(names, ", "))
 }

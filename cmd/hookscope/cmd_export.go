@@ -53,6 +53,7 @@ func (a *app) exportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Export data to a file",
+		RunE:  a.groupRunE,
 	}
 	cmd.AddCommand(a.exportLogsCmd())
 	return cmd

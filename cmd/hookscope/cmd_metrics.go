@@ -136,6 +136,11 @@ and, with --compare (the default), the prior period of the same length; with
 					}
 				}
 				for _, b := range page.Buckets {
+					if !b.BucketStart.Before(page.To) {
+						// A bucket that starts at the window's end covers no
+						// time: drawing it would show a drop to zero.
+						continue
+					}
 					mb := metricsBucket{BucketStart: b.BucketStart.UTC(), Value: b.Value, PriorValue: b.PriorValue}
 					if groupBy != "" {
 						mb.Group = &b.Group

@@ -66,6 +66,7 @@ func (a *app) webhooksCmd() *cobra.Command {
 		Use:     "webhooks",
 		Aliases: []string{"webhook", "endpoints"},
 		Short:   "List, show, create, update and delete webhook endpoints",
+		RunE:    a.groupRunE,
 	}
 	cmd.AddCommand(a.webhooksListCmd(), a.webhooksGetCmd(), a.webhooksCreateCmd(), a.webhooksUpdateCmd(), a.webhooksDeleteCmd())
 	return cmd
@@ -185,13 +186,17 @@ func (a *app) printWebhook(w io.Writer, format string, wh *hookscope.Webhook, sh
 	if o.Stats.Messages > 0 {
 		rate = fmt.Sprintf("%.2f%% of %d messages delivered", o.Stats.MessageSuccessRatePct, o.Stats.Messages)
 	}
+	avgResponse := "- (unknown)"
+	if h.ResponseTime != hookscope.ResponseTimeUnknown {
+		avgResponse = fmt.Sprintf("%.0f ms (%s)", o.Stats.AvgResponseTimeMS, h.ResponseTime.String())
+	}
 	fields := [][2]string{
 		{"ID", o.ID}, {"Name", o.Name}, {"URL", o.URL}, {"Kind", o.Kind}, {"Active", active},
 		{"Encrypted", strconv.FormatBool(o.Encrypted)}, {"Event types", strings.Join(o.EventTypes, ", ")},
 		{"App", fmt.Sprintf("%s (%s)", o.App.Name, o.App.ID)}, {"Signing secret", secret},
 		{"Created", tableTime(o.CreatedAt)}, {"Updated", tableTime(o.UpdatedAt)},
 		{"Success rate", rate + " (" + h.SuccessRate.String() + ")"},
-		{"Avg response", fmt.Sprintf("%.0f ms (%s)", o.Stats.AvgResponseTimeMS, h.ResponseTime.String())},
+		{"Avg response", avgResponse},
 		{"Activity", h.Activity.String()},
 		{"Last 24 h", fmt.Sprintf("%d messages, %d failed attempts", o.Stats.Messages24h, o.Stats.FailedAttempts24h)},
 		{"Failed attempts", strconv.FormatInt(o.Stats.FailedAttempts, 10)},

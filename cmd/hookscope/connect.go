@@ -49,17 +49,19 @@ func (a *app) connect() (*session, error) {
 		return nil, usagef("--base-url (or HOOKSCOPE_BASE_URL) is set but no API key: give --api-key or set HOOKSCOPE_API_KEY")
 	}
 
-	opts := []mockserver.Option{mockserver.WithSeed(a.g.seed)}
-	if a.sys.mockMessages > 0 {
-		opts = append(opts, mockserver.WithMessages(a.sys.mockMessages))
+	srv, owned := a.sys.mock, false
+	if srv == nil {
+		opts := []mockserver.Option{mockserver.WithSeed(a.g.seed)}
+		if a.sys.Getenv("HOOKSCOPE_MOCK_NOW") != "" {
+			opts = append(opts, mockserver.WithClock(func() time.Time { return now }))
+		}
+		srv, owned = mockserver.New(opts...), true
 	}
-	if a.sys.Getenv("HOOKSCOPE_MOCK_NOW") != "" {
-		opts = append(opts, mockserver.WithClock(func() time.Time { return now }))
-	}
-	srv := mockserver.New(opts...)
 	c, err := hookscope.NewClient(srv.APIKey(), hookscope.WithBaseURL(srv.URL()), ua)
 	if err != nil {
-		srv.Close()
+		if owned {
+			srv.Close()
+		}
 		return nil, fmt.Errorf("embedded mock: %w", err)
 	}
 	why := "no API key (--api-key or HOOKSCOPE_API_KEY)"
@@ -67,5 +69,9 @@ func (a *app) connect() (*session, error) {
 		why = "--mock"
 	}
 	fmt.Fprintf(a.sys.Stderr, "hookscope: %s: using an embedded mock server with generated data (seed %d)\n", why, a.g.seed)
-	return &session{c: c, mock: srv, now: now}, nil
+	s := &session{c: c, now: now}
+	if owned {
+		s.mock = srv
+	}
+	return s, nil
 }

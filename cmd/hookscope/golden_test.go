@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/mockserver"
+)
+
+// testIDs are ids of the fixed-seed data that the golden commands name.
+type testIDs struct {
+	// flaky is the "Billing sync" endpoint: some failures, some retries.
+	flaky string
+	// retried is a message of the flaky endpoint that succeeded after
+	// failed attempts.
+	retried string
+	// inbound is the newest inbound message.
+	inbound string
+}
+
+// findIDs picks the ids from the data, so that the test names roles, not
+// values.
+func findIDs(t *testing.T, srv *mockserver.Server) testIDs {
+	t.Helper()
+	c, err := hookscope.NewClient(srv.APIKey(), hookscope.WithBaseURL(srv.URL()))
+	require.NoError(t, err)
+	ctx := context.Background()
+	var ids testIDs
+	for wh, err := range c.Webhooks.All(ctx, nil) {
+		require.NoError(t, err)
+		if wh.Name == "Billing sync" {
+			ids.flaky = wh.ID
+		}
+	}
+	require.NotEmpty(t, ids.flaky, "the generated data has no \"Billing sync\" endpoint")
+	for e, err := range c.Logs.All(ctx, &hookscope.LogListParams{EndpointID: ids.flaky, Status: hookscope.StatusSucceeded, Limit: 500}) {
+		require.NoError(t, err)
+		if e.AttemptCount >= 3 {
+			ids.retried = e.MessageID
+			break
+		}
+	}
+	require.NotEmpty(t, ids.retried, "no retried-then-delivered message")
+	ids.inbound = srv.InboundMessageIDs()[0]
+	return ids
+}
+
+func (ids testIDs) expand(args []string) []string {
+	r := strings.NewReplacer("$FLAKY", ids.flaky, "$RETRIED", ids.retried, "$INBOUND", ids.inbound)
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = r.Replace(a)
+	}
+	return out
+}
+
+// TestGolden checks every read command's output, table and JSON (and CSV
+// where it has one), against the fixed-seed, fixed-clock mock.
+func TestGolden(t *testing.T) {
+	ids := findIDs(t, sharedMock())
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"health", []string{"health"}},
+		{"health json", []string{"health", "-o", "json"}},
+		{"health csv", []string{"health", "-o", "csv"}},
+		{"health one", []string{"health", "$FLAKY", "--events", "5"}},
+		{"health one json", []string{"health", "$FLAKY", "--events", "3", "-o", "json"}},
+		{"logs", []string{"logs", "--limit", "12"}},
+		{"logs json", []string{"logs", "--limit", "4", "-o", "json"}},
+		{"logs csv", []string{"logs", "--limit", "4", "-o", "csv"}},
+		{"logs filtered", []string{"logs", "--status", "failed_permanent", "--endpoint", "$FLAKY", "--since", "48h", "--until", "2026-01-15T00:00:00Z"}},
+		{"attempts", []string{"attempts", "$RETRIED"}},
+		{"attempts json", []string{"attempts", "$RETRIED", "-o", "json"}},
+		{"attempts csv", []string{"attempts", "$RETRIED", "-o", "csv"}},
+		{"attempts inbound", []string{"attempts", "--inbound", "$INBOUND"}},
+		{"metrics", []string{"metrics", "failed"}},
+		{"metrics table", []string{"metrics", "failed", "-o", "table", "--since", "6h"}},
+		{"metrics json", []string{"metrics", "failed", "-o", "json", "--since", "3h"}},
+		{"metrics csv", []string{"metrics", "retried", "-o", "csv", "--since", "3h", "--compare=false"}},
+		{"metrics grouped", []string{"metrics", "delivered", "--group-by", "http_status_class", "--since", "7d", "--granularity", "day"}},
+		{"metrics grouped json", []string{"metrics", "failed", "--group-by", "kind", "--since", "2h", "-o", "json"}},
+		{"analytics", []string{"analytics"}},
+		{"analytics json", []string{"analytics", "-o", "json"}},
+		{"analytics csv", []string{"analytics", "-o", "csv"}},
+		{"webhooks list", []string{"webhooks", "list"}},
+		{"webhooks list json", []string{"webhooks", "list", "-o", "json"}},
+		{"webhooks list csv", []string{"webhooks", "list", "-o", "csv"}},
+		{"webhooks get", []string{"webhooks", "get", "$FLAKY", "--events", "4"}},
+		{"webhooks get json", []string{"webhooks", "get", "$FLAKY", "--events", "2", "-o", "json"}},
+		{"failures", []string{"failures"}},
+		{"failures json", []string{"failures", "--since", "24h", "-o", "json"}},
+		{"failures csv", []string{"failures", "--since", "24h", "-o", "csv"}},
+		{"failures endpoint", []string{"failures", "--endpoint", "$FLAKY", "--ids", "3"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := runCLI(t, cliOpts{}, ids.expand(tc.args)...)
+			require.Equal(t, 0, res.code, "stderr: %s", res.stderr)
+			assert.Contains(t, res.stderr, "using an embedded mock server", "the embedded mock is announced on stderr")
+			assert.NotContains(t, res.stdout, "\x1b[", "no colour when stdout is not a terminal")
+			if strings.HasSuffix(tc.name, "json") {
+				assert.True(t, json.Valid([]byte(res.stdout)), "one JSON document")
+			}
+			checkGolden(t, goldenName(tc.name), res.stdout)
+		})
+	}
+}
+
+// TestGoldenWebhookWrites checks create, update and delete, in order, on a
+// mock of their own.
+func TestGoldenWebhookWrites(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock()
+	defer srv.Close()
+	o := cliOpts{mock: srv}
+
+	res := runCLI(t, o, "webhooks", "create", "--name", "Returns", "--url", "https://returns.example/hooks", "-o", "json")
+	require.Equal(t, 0, res.code, res.stderr)
+	checkGolden(t, "webhooks_create_json.golden", res.stdout)
+	var created struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &created))
+	require.True(t, strings.HasPrefix(created.ID, "ep_"))
+	assert.NotContains(t, res.stdout, "signing_secret", "the secret only with --show-secret")
+
+	res = runCLI(t, o, "webhooks", "update", created.ID, "--name", "Returns (paused)", "--active=false")
+	require.Equal(t, 0, res.code, res.stderr)
+	checkGolden(t, "webhooks_update.golden", res.stdout)
+	assert.Contains(t, res.stdout, "no (paused)")
+
+	res = runCLI(t, o, "webhooks", "create", "--name", "Refunds", "--url", "https://refunds.example/hooks", "--show-secret")
+	require.Equal(t, 0, res.code, res.stderr)
+	checkGolden(t, "webhooks_create.golden", res.stdout)
+	assert.Regexp(t, `Signing secret: +whsec_[A-Za-z0-9+/=]{20,}`, res.stdout, "--show-secret prints the whole secret")
+
+	res = runCLI(t, o, "webhooks", "delete", created.ID)
+	require.Equal(t, 0, res.code, res.stderr)
+	checkGolden(t, "webhooks_delete.golden", res.stdout)
+
+	res = runCLI(t, o, "webhooks", "get", created.ID)
+	assert.Equal(t, exitAPIError, res.code, "deleted: 404")
+	assert.Contains(t, res.stderr, "WEBHOOK_NOT_FOUND")
+}
