@@ -148,33 +148,44 @@ func describeAPIError(e *hookscope.APIError) string {
 	return fmt.Sprintf("%s (%s)", msg, strings.Join(parts, ", "))
 }
 
-// paramFlags maps the API's parameter names to the flags that set them.
-var paramFlags = map[string]string{
-	"limit":        "--limit",
-	"endpoint_id":  "--endpoint",
-	"status":       "--status",
-	"start_time":   "--since",
-	"end_time":     "--until",
-	"from":         "--since",
-	"to":           "--until",
-	"granularity":  "--granularity",
-	"group_by":     "--group-by",
-	"metric":       "METRIC",
-	"events_limit": "--events",
-	"name":         "--name",
-	"url":          "--url",
-	"webhook_id":   "WEBHOOK_ID",
-	"id":           "MESSAGE_ID",
-	"message_id":   "MESSAGE_ID",
-	"cursor":       "--state (its saved cursor)",
+// paramFlag names the flag or argument that sets an API parameter.
+func paramFlag(param string) string {
+	switch param {
+	case "limit":
+		return "--limit"
+	case "endpoint_id":
+		return "--endpoint"
+	case "status":
+		return "--status"
+	case "start_time", "from":
+		return "--since"
+	case "end_time", "to":
+		return "--until"
+	case "granularity":
+		return "--granularity"
+	case "group_by":
+		return "--group-by"
+	case "metric":
+		return "METRIC"
+	case "events_limit":
+		return "--events"
+	case "name":
+		return "--name"
+	case "url":
+		return "--url"
+	case "webhook_id":
+		return "WEBHOOK_ID"
+	case "id", "message_id":
+		return "MESSAGE_ID"
+	case "cursor":
+		return "--state (its saved cursor)"
+	}
+	return param
 }
 
 // paramMessage names the flag behind a parameter the SDK refused.
 func paramMessage(pe *hookscope.ParamError) string {
-	if f, ok := paramFlags[pe.Param]; ok {
-		return fmt.Sprintf("invalid %s: %s", f, pe.Message)
-	}
-	return fmt.Sprintf("invalid %s: %s", pe.Param, pe.Message)
+	return fmt.Sprintf("invalid %s: %s", paramFlag(pe.Param), pe.Message)
 }
 
 func (a *app) rootCmd() *cobra.Command {

@@ -86,12 +86,15 @@ func newAttemptRow(at *hookscope.Attempt) attemptRow {
 	}
 }
 
-// The waterfall's phases: their names, characters and colours.
-var (
-	phaseNames  = [5]string{"dns", "tcp", "tls", "ttfb", "transfer"}
-	phaseChars  = [5]string{"░", "▒", "▓", "█", "▄"}
-	phaseColors = [5]string{colCyan, colBlue, "35", colYellow, colGreen}
-)
+// phaseStyle is how the waterfall draws a phase.
+type phaseStyle struct{ name, char, color string }
+
+// phaseStyles are the waterfall's phases in order: names, characters (each
+// its own, so that the bars read without colour) and colours.
+func phaseStyles() [5]phaseStyle {
+	return [5]phaseStyle{{"dns", "░", colCyan}, {"tcp", "▒", colBlue}, {"tls", "▓", "35"},
+		{"ttfb", "█", colYellow}, {"transfer", "▄", colGreen}}
+}
 
 // waterfallWidth is the width of the widest bar, in columns.
 const waterfallWidth = 32
@@ -202,8 +205,8 @@ func (a *app) printAttempts(w io.Writer, doc attemptsDoc) {
 	a.writeTable(w, t)
 
 	var legend []string
-	for i, name := range phaseNames {
-		legend = append(legend, a.paint(phaseChars[i], phaseColors[i])+" "+name)
+	for _, p := range phaseStyles() {
+		legend = append(legend, a.paint(p.char, p.color)+" "+p.name)
 	}
 	fmt.Fprintf(w, "\nTimes in ms. %s. The longest bar is %d ms.\n", strings.Join(legend, "  "), longest)
 	succeeded := 0
@@ -241,6 +244,7 @@ func (a *app) waterfall(t attemptTimings, longest int64) string {
 	var b strings.Builder
 	var elapsed int64
 	col := 0
+	styles := phaseStyles()
 	for i, p := range t.phases() {
 		if p == nil || *p <= 0 {
 			continue
@@ -248,7 +252,7 @@ func (a *app) waterfall(t attemptTimings, longest int64) string {
 		elapsed += *p
 		end := int(math.Round(float64(elapsed) * scale))
 		n := max(end-col, 1)
-		b.WriteString(a.paint(strings.Repeat(phaseChars[i], n), phaseColors[i]))
+		b.WriteString(a.paint(strings.Repeat(styles[i].char, n), styles[i].color))
 		col += n
 	}
 	return b.String()

@@ -226,7 +226,7 @@ func (a *app) exportLogs(ctx context.Context, c *hookscope.Client, st *exportSta
 		return fmt.Errorf("seeking --out: %w", err)
 	}
 	if st.Bytes == 0 && st.Flags.Format == "csv" {
-		n, err := writeCSVTo(file, [][]string{logCSVHead})
+		n, err := writeCSVTo(file, [][]string{logCSVHead()})
 		if err != nil {
 			return fmt.Errorf("writing --out: %w", err)
 		}

@@ -43,8 +43,11 @@ func newLogRow(e *hookscope.LogEntry) logRow {
 	return r
 }
 
-var logCSVHead = []string{"message_id", "created_at", "status", "attempt_count", "response_status",
-	"response_latency_ms", "endpoint", "delivered_at", "next_attempt_at", "last_error"}
+// logCSVHead is the header of log rows in CSV.
+func logCSVHead() []string {
+	return []string{"message_id", "created_at", "status", "attempt_count", "response_status",
+		"response_latency_ms", "endpoint", "delivered_at", "next_attempt_at", "last_error"}
+}
 
 func (r logRow) csv() []string {
 	return []string{r.MessageID, rfc3339(r.CreatedAt), r.Status, strconv.Itoa(r.AttemptCount),
@@ -187,7 +190,7 @@ appears; later changes of its status are not followed.
 					for i, r := range rows {
 						out[i] = r.csv()
 					}
-					return writeCSV(w, logCSVHead, out)
+					return writeCSV(w, logCSVHead(), out)
 				}
 				a.logLine(w, nil)
 				for i := range rows {
@@ -235,7 +238,7 @@ func (a *app) logEmitter(w io.Writer, format string) func(*logRow) error {
 			case "table":
 				a.logLine(w, nil)
 			case "csv":
-				if err := writeCSVRow(w, logCSVHead); err != nil {
+				if err := writeCSVRow(w, logCSVHead()); err != nil {
 					return err
 				}
 			}

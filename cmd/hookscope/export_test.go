@@ -86,7 +86,7 @@ func exportedIDs(t *testing.T, path, format string) []string {
 	if format == "csv" {
 		recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
 		require.NoError(t, err)
-		require.Equal(t, logCSVHead, recs[0], "one header")
+		require.Equal(t, logCSVHead(), recs[0], "one header")
 		for _, r := range recs[1:] {
 			ids = append(ids, r[0])
 		}
