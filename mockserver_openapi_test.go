@@ -135,7 +135,7 @@ func mockSpecSDKTraffic(t *testing.T, srv *mockserver.Server, c *hookscope.Clien
 
 	// Logs: every page of the whole log, of each status, of each endpoint,
 	// and of a time window.
-	messageIDs := srv.MessageIDs()
+	messageIDs := srv.OutboundMessageIDs()
 	require.Len(t, messageIDs, mockSpecMessages)
 	logPages := func(p *hookscope.LogListParams) (rows []hookscope.LogEntry) {
 		t.Helper()
@@ -347,7 +347,7 @@ func mockSpecPlanTraffic(t *testing.T, srv *mockserver.Server, c *hookscope.Clie
 			}
 		}
 	}
-	for _, id := range srv.MessageIDs()[:50] {
+	for _, id := range srv.OutboundMessageIDs()[:50] {
 		_, err := c.Attempts.ListOutbound(ctx, id)
 		require.NoError(t, err)
 		sent++
@@ -513,7 +513,7 @@ func mockSpecErrorCases(t *testing.T, srv *mockserver.Server, r *mockSpecRaw) {
 		badCurs  = "bm90LWEtY3Vyc29y"
 	)
 	ep := srv.EndpointIDs("")[0]
-	msg := srv.MessageIDs()[0]
+	msg := srv.OutboundMessageIDs()[0]
 	in := srv.InboundMessageIDs()[0]
 
 	// Cursors of real pages, to send to the wrong endpoint or filters.

@@ -65,7 +65,7 @@ func TestResponseBodyURL(t *testing.T) {
 	c := newClient(t, srv, srv.APIKey())
 	var bodyURL string
 	var status int
-	for _, id := range srv.MessageIDs() {
+	for _, id := range srv.OutboundMessageIDs() {
 		l, err := c.Attempts.ListOutbound(context.Background(), id)
 		must(t, err)
 		if len(l.Data) > 0 && l.Data[0].ResponseBodyURL != "" {
@@ -133,7 +133,7 @@ func TestIsolation(t *testing.T) {
 	l, err := b.Attempts.ListInbound(ctx, srv.InboundMessageIDs()[0])
 	must(t, err)
 	eq(t, len(l.Data), 0, "another org's inbound attempts: empty")
-	l, err = b.Attempts.ListOutbound(ctx, srv.MessageIDs()[5])
+	l, err = b.Attempts.ListOutbound(ctx, srv.OutboundMessageIDs()[5])
 	must(t, err)
 	eq(t, len(l.Data), 0, "another org's outbound attempts: empty")
 	_, err = b.Attempts.GetInboundMessage(ctx, srv.InboundMessageIDs()[0])

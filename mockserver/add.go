@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,148 +52,145 @@ type AttemptSpec struct {
 // safe to call while requests are served: the logs' keyset cursors neither
 // skip nor repeat a row that existed when paging began, and every aggregate
 // (metrics, delivery_stats, analytics) includes the message at once (metrics
-// count an attempt dated after the clock once the clock reaches it).
+// count an attempt dated after the clock once the clock reaches it). A
+// message that is refused changes nothing.
 func (s *Server) AddMessage(m Message) (string, error) {
-	now := s.now()
+	msg, err := newMessage(m, s.now())
+	if err == nil {
+		err = s.st.addOutbound(m.EndpointID, msg)
+	}
+	if err != nil {
+		return "", fmt.Errorf("mockserver: AddMessage: %w", err)
+	}
+	return msg.id, nil
+}
+
+// newMessage checks m and builds its message, without ids, organization
+// and endpoint (addOutbound sets them).
+func newMessage(m Message, now time.Time) (*message, error) {
 	created := m.CreatedAt
 	if created.IsZero() {
 		created = now
 	}
 	created = created.UTC().Truncate(time.Millisecond)
 	if created.Before(minQueryTime) || !created.Before(maxQueryTime) {
-		return "", fmt.Errorf("mockserver: AddMessage: CreatedAt %s is out of range", created)
+		return nil, fmt.Errorf("CreatedAt %s is out of range", created)
 	}
-	ev := m.EventType
-	if ev == "" {
-		ev = "message.created"
-	}
-	payload := m.Payload
-	if len(payload) == 0 {
-		payload, _ = json.Marshal(map[string]string{"type": ev})
-	} else if !json.Valid(payload) {
-		return "", errors.New("mockserver: AddMessage: Payload is not valid JSON")
+	msg := &message{eventType: cmp.Or(m.EventType, "message.created"), createdAt: created, resourceID: "0"}
+	if len(m.Payload) == 0 {
+		msg.payload, _ = json.Marshal(map[string]string{"type": msg.eventType})
+	} else if !json.Valid(m.Payload) {
+		//lint:ignore ST1005 the message starts with the field's name, Payload
+		return nil, errors.New("Payload is not valid JSON")
+	} else {
+		msg.payload = slices.Clone([]byte(m.Payload))
 	}
 	if len(m.Attempts) > maxAttempts {
-		return "", fmt.Errorf("mockserver: AddMessage: at most %d attempts", maxAttempts)
+		return nil, fmt.Errorf("at most %d attempts", maxAttempts)
 	}
+	var err error
+	if msg.attempts, err = newAttempts(m.Attempts, created); err != nil {
+		return nil, err
+	}
+	setStatus(msg, m.Final)
+	return msg, nil
+}
 
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	var ep *endpoint
-	var o *org
-	for _, candidate := range s.st.orgs {
-		if e := candidate.endpoint(m.EndpointID); e != nil {
-			ep, o = e, candidate
-			break
-		}
-	}
-	if ep == nil {
-		return "", fmt.Errorf("mockserver: AddMessage: no endpoint %q", m.EndpointID)
-	}
-	g := ids{rng: s.rng}
-	msg := &message{id: g.uuidV7(created), org: o, ep: ep, eventType: ev, createdAt: created,
-		payload: slices.Clone([]byte(payload)), resourceID: "0"}
+// newAttempts checks specs and builds their attempts, without ids and
+// resolved IPs.
+func newAttempts(specs []AttemptSpec, created time.Time) ([]attempt, error) {
+	var out []attempt
 	at := created.Add(100 * time.Millisecond)
-	for i, spec := range m.Attempts {
+	for i, spec := range specs {
 		if i > 0 {
 			at = at.Add(retrySchedule[i-1])
 		}
 		if !spec.At.IsZero() {
 			at = spec.At.UTC().Truncate(time.Millisecond)
 			if at.Before(minQueryTime) || !at.Before(maxQueryTime) {
-				return "", fmt.Errorf("mockserver: AddMessage: attempt %d: At %s is out of range", i+1, at)
+				return nil, fmt.Errorf("attempt %d: At %s is out of range", i+1, at)
 			}
 		}
-		a := attempt{id: g.uuidV7(at), no: i + 1, at: at, status: spec.Status, errText: spec.Error,
-			latency: absent, processing: absent, dns: absent, tcp: absent, tls: absent, ttfb: absent,
-			transfer: absent, retryAfter: absent, ip: ep.ip}
-		if i > 0 {
-			a.retryType = hookscope.RetryFast
-			if i > fastRetries {
-				a.retryType = hookscope.RetrySlow
-			}
+		if spec.Status != 0 && (spec.Status < 100 || spec.Status > 599) {
+			return nil, fmt.Errorf("attempt %d: status %d", i+1, spec.Status)
 		}
-		if spec.Status != 0 {
-			if spec.Status < 100 || spec.Status > 599 {
-				return "", fmt.Errorf("mockserver: AddMessage: attempt %d: status %d", i+1, spec.Status)
-			}
-			lat := spec.LatencyMS
-			if lat <= 0 {
-				lat = 120
-			}
-			a.latency, a.ttfb, a.transfer, a.processing = lat, max(lat-2, 0), min(lat, 2), lat+5
-			if a.errText == "" && !a.succeeded() {
-				a.errText = fmt.Sprintf("HTTP %d %s", spec.Status, http.StatusText(spec.Status))
-			}
-		} else {
-			a.ip = ""
-			if a.errText == "" {
-				a.errText = "dial tcp: connection refused"
-			}
-			a.processing = 5
+		a := newAttempt(spec, i+1, at)
+		if a.succeeded() && i != len(specs)-1 {
+			return nil, fmt.Errorf("attempt %d succeeded but is not the last", i+1)
 		}
-		if a.succeeded() && i != len(m.Attempts)-1 {
-			return "", fmt.Errorf("mockserver: AddMessage: attempt %d succeeded but is not the last", i+1)
-		}
-		msg.attempts = append(msg.attempts, a)
+		out = append(out, a)
 	}
+	return out, nil
+}
+
+// newAttempt is attempt no, made at at, as spec describes it.
+func newAttempt(spec AttemptSpec, no int, at time.Time) attempt {
+	a := attempt{no: no, at: at, status: spec.Status, errText: spec.Error,
+		latency: absent, processing: absent, dns: absent, tcp: absent, tls: absent, ttfb: absent,
+		transfer: absent, retryAfter: absent}
+	if no > 1 {
+		a.retryType = hookscope.RetryFast
+		if no > fastRetries+1 {
+			a.retryType = hookscope.RetrySlow
+		}
+	}
+	if spec.Status == 0 {
+		a.errText = cmp.Or(a.errText, "dial tcp: connection refused")
+		a.processing = 5
+		return a
+	}
+	lat := spec.LatencyMS
+	if lat <= 0 {
+		lat = 120
+	}
+	a.latency, a.ttfb, a.transfer, a.processing = lat, max(lat-2, 0), min(lat, 2), lat+5
+	if a.errText == "" && !a.succeeded() {
+		a.errText = fmt.Sprintf("HTTP %d %s", spec.Status, http.StatusText(spec.Status))
+	}
+	return a
+}
+
+// setStatus sets msg's status from its attempts: queued without one,
+// succeeded after a 2xx, failed_permanent when final or after maxAttempts,
+// else pending_retry with the next attempt on the backoff schedule.
+func setStatus(msg *message, final bool) {
 	switch last := msg.lastAttempt(); {
 	case last == nil:
 		msg.status = hookscope.StatusQueued
 	case last.succeeded():
 		msg.status = hookscope.StatusSucceeded
-	case m.Final || len(msg.attempts) >= maxAttempts:
+	case final || len(msg.attempts) >= maxAttempts:
 		msg.status = hookscope.StatusFailedPermanent
 	default:
 		msg.status = hookscope.StatusPendingRetry
 		msg.nextAttemptAt = last.at.Add(retrySchedule[len(msg.attempts)-1])
 		last.retryAfter = int64(retrySchedule[len(msg.attempts)-1] / time.Second)
 	}
-	s.st.addMessageLocked(msg)
-	return msg.id, nil
 }
 
-// InboundMessageIDs returns the ids of the default organization's inbound
-// messages, newest first.
-func (s *Server) InboundMessageIDs() []string {
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	in := s.st.orgs[s.defaultOrg].inbound
-	out := make([]string, 0, len(in))
-	for i := len(in) - 1; i >= 0; i-- {
-		out = append(out, in[i].id)
+// addOutbound stores msg as a message to the live endpoint endpointID of
+// any organization, drawing its ids.
+func (s *store) addOutbound(endpointID string, msg *message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.orgs {
+		if ep := o.endpoint(endpointID); ep != nil {
+			msg.org, msg.ep = o, ep
+			break
+		}
 	}
-	return out
-}
-
-// MessageIDs returns the ids of the default organization's outbound
-// messages, newest first (the order of /v1/logs).
-func (s *Server) MessageIDs() []string {
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	ms := s.st.orgs[s.defaultOrg].idx[filterKey{}]
-	out := make([]string, 0, len(ms))
-	for i := len(ms) - 1; i >= 0; i-- {
-		out = append(out, ms[i].id)
+	if msg.ep == nil {
+		return fmt.Errorf("no endpoint %q", endpointID)
 	}
-	return out
-}
-
-// EndpointIDs returns the ids of org's live endpoints ("" is the default
-// organization), oldest first (the order of GET /api/v0/webhooks).
-func (s *Server) EndpointIDs(org string) []string {
-	if org == "" {
-		org = s.defaultOrg
+	g := ids{rng: s.rng}
+	msg.id = g.uuidV7(msg.createdAt)
+	for i := range msg.attempts {
+		a := &msg.attempts[i]
+		a.id = g.uuidV7(a.at)
+		if a.status != 0 {
+			a.ip = msg.ep.ip
+		}
 	}
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	o := s.st.orgs[org]
-	if o == nil {
-		return nil
-	}
-	var out []string
-	for _, ep := range o.liveEndpoints() {
-		out = append(out, ep.id)
-	}
-	return out
+	s.addMessageLocked(msg)
+	return nil
 }

@@ -43,12 +43,12 @@ func rawOutbound(s *Server, org string) []*message {
 
 // bruteAnalytics recomputes /analytics/webhooks' data by scanning and
 // sorting every message, with the package doc's definitions.
-func bruteAnalytics(s *Server, now time.Time) hookscope.WebhookAnalytics {
+func bruteAnalytics(s *Server, now time.Time) analyticsData {
 	o := s.st.orgs[s.defaultOrg]
 	all := rawOutbound(s, o.id)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	an := hookscope.WebhookAnalytics{TopEvents: []hookscope.EventCount{}, TopFailedURLs: []hookscope.URLCount{},
-		HourlyMetrics: []hookscope.HourlyCount{}, LastEvents: []hookscope.AnalyticsEvent{}}
+	an := analyticsData{TopEvents: []eventCount{}, TopFailedURLs: []urlCount{},
+		HourlyMetrics: []hourlyCount{}, LastEvents: []analyticsEvent{}}
 	dm := &an.DayMetrics
 	events, urls := map[string]int64{}, map[string]int64{}
 	var delays []int64
@@ -87,21 +87,21 @@ func bruteAnalytics(s *Server, now time.Time) hookscope.WebhookAnalytics {
 		rank := func(p float64) float64 {
 			return float64(delays[max(int(math.Ceil(p/100*float64(len(delays))))-1, 0)])
 		}
-		an.Latency = hookscope.LatencyStats{Min: float64(delays[0]), Max: float64(delays[len(delays)-1]),
+		an.Latency = latencyStats{Min: float64(delays[0]), Max: float64(delays[len(delays)-1]),
 			Avg: math.Round(float64(sum)/float64(len(delays))*100) / 100, P50: rank(50), P90: rank(90), P95: rank(95), P99: rank(99)}
 	}
 	dm.AvgDelayMS = an.Latency.Avg
 	for ev, n := range events {
-		an.TopEvents = append(an.TopEvents, hookscope.EventCount{Event: ev, Count: n})
+		an.TopEvents = append(an.TopEvents, eventCount{Event: ev, Count: n})
 	}
-	slices.SortFunc(an.TopEvents, func(a, b hookscope.EventCount) int {
+	slices.SortFunc(an.TopEvents, func(a, b eventCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Event, b.Event))
 	})
 	an.TopEvents = an.TopEvents[:min(5, len(an.TopEvents))]
 	for u, n := range urls {
-		an.TopFailedURLs = append(an.TopFailedURLs, hookscope.URLCount{URL: u, Count: n})
+		an.TopFailedURLs = append(an.TopFailedURLs, urlCount{URL: u, Count: n})
 	}
-	slices.SortFunc(an.TopFailedURLs, func(a, b hookscope.URLCount) int {
+	slices.SortFunc(an.TopFailedURLs, func(a, b urlCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.URL, b.URL))
 	})
 	an.TopFailedURLs = an.TopFailedURLs[:min(5, len(an.TopFailedURLs))]
@@ -114,7 +114,7 @@ func bruteAnalytics(s *Server, now time.Time) hookscope.WebhookAnalytics {
 				n++
 			}
 		}
-		an.HourlyMetrics = append(an.HourlyMetrics, hookscope.HourlyCount{Hour: start, Count: n})
+		an.HourlyMetrics = append(an.HourlyMetrics, hourlyCount{Hour: analyticsTime(start), Count: n})
 	}
 	for _, ep := range o.endpoints {
 		if !ep.deleted {
@@ -124,7 +124,7 @@ func bruteAnalytics(s *Server, now time.Time) hookscope.WebhookAnalytics {
 	}
 	for i := len(all) - 1; i >= 0 && len(an.LastEvents) < 10; i-- {
 		if !all[i].createdAt.After(now) {
-			an.LastEvents = append(an.LastEvents, analyticsEvent(o, all[i]))
+			an.LastEvents = append(an.LastEvents, toAnalyticsEvent(o, all[i]))
 		}
 	}
 	return an
@@ -132,12 +132,12 @@ func bruteAnalytics(s *Server, now time.Time) hookscope.WebhookAnalytics {
 
 // bruteWebhook recomputes a webhook's delivery_stats and recent_events by
 // scanning every message.
-func bruteWebhook(s *Server, ep *endpoint, now time.Time, events int) hookscope.Webhook {
+func bruteWebhook(s *Server, ep *endpoint, now time.Time, events int) webhookResp {
 	o := s.st.orgs[s.defaultOrg]
-	wh := hookscope.Webhook{
+	wh := webhookResp{
 		ID: ep.id, Name: ep.name, URL: ep.url, Kind: ep.kind, IsActive: ep.active, Encrypted: ep.encrypted,
-		SigningSecret: hookscope.Secret(ep.secret), EventTypes: ep.eventTypes,
-		CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt, App: ep.app,
+		SigningSecret: ep.secret, EventTypes: ep.eventTypes,
+		CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt, App: appResp{ID: ep.app.ID, Name: ep.app.Name},
 	}
 	st := &wh.DeliveryStats
 	var mine []*message
@@ -182,7 +182,7 @@ func bruteWebhook(s *Server, ep *endpoint, now time.Time, events int) hookscope.
 		st.AverageResponseTime = math.Round(float64(latSum)/float64(latN)*100) / 100
 	}
 	if events > 0 {
-		wh.RecentEvents = []hookscope.WebhookEvent{}
+		wh.RecentEvents = []webhookEventResp{}
 		for i := len(mine) - 1; i >= 0 && len(wh.RecentEvents) < events; i-- {
 			wh.RecentEvents = append(wh.RecentEvents, recentEvent(mine[i]))
 		}

@@ -24,7 +24,7 @@ const (
 	PlanEnterprise Plan = "enterprise"
 )
 
-// Scopes of API.md. Each endpoint needs one.
+// Scopes an API key can hold. Each endpoint needs one.
 const (
 	ScopeMetricsRead   = "metrics:read"
 	ScopeLogsRead      = "logs:read"
@@ -87,10 +87,7 @@ func (s *Server) AddKey(k Key) {
 		k.Plan = PlanFree
 	}
 	k.Scopes = slices.Clone(k.Scopes)
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	s.st.orgLocked(k.Org)
-	s.st.keys[k.Token] = k
+	s.st.addKey(k)
 }
 
 // authenticate returns the key of r's bearer token.
@@ -104,10 +101,7 @@ func (s *Server) authenticate(r *http.Request) (Key, bool) {
 	if token == "" {
 		return Key{}, false
 	}
-	s.st.mu.RLock()
-	defer s.st.mu.RUnlock()
-	k, ok := s.st.keys[token]
-	return k, ok
+	return s.st.key(token)
 }
 
 // redactAuthorization hides the token of an Authorization header value,

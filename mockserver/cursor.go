@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"hash/fnv"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -86,3 +87,26 @@ func (s *Server) decodeCursor(raw, kind, filter string) (cursor, *apiError) {
 
 // cursorTime is the time of a keyset cursor.
 func (c cursor) time() time.Time { return time.Unix(0, c.TimeNS).UTC() }
+
+// cursorParam reads the query's cursor, which must have been made for kind
+// under filter; nil when there is none.
+func (s *Server) cursorParam(q url.Values, kind, filter string) (*cursor, *apiError) {
+	raw, ok, err := queryValue(q, "cursor")
+	if err != nil || !ok {
+		return nil, err
+	}
+	c, err := s.decodeCursor(raw, kind, filter)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// nextCursor is next_cursor of a page whose last position is c: null (nil)
+// on the last page.
+func (s *Server) nextCursor(c *cursor) *string {
+	if c == nil {
+		return nil
+	}
+	return new(s.encodeCursor(*c))
+}

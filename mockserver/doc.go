@@ -2,6 +2,13 @@
 // hookscope) from an in-memory data model, so that tests of code that uses
 // the SDK run without a network and without canned JSON.
 //
+// The mock owns its wire format: it writes its answers from structs of its
+// own, not from the SDK's types, so that a mistake in the SDK cannot hide
+// behind the same mistake in the mock. Its oracle is the module's OpenAPI
+// document, openapi.yaml: the module's tests validate every kind of answer
+// the mock gives (each endpoint, its errors, its pages) against it. The SDK's
+// enums, error codes and limits are shared: they are the contract.
+//
 //	srv := mockserver.New(mockserver.WithSeed(42), mockserver.WithMessages(5000),
 //		mockserver.WithClock(func() time.Time { return fixedNow }))
 //	defer srv.Close()

@@ -132,7 +132,7 @@ func TestSDKLogs(t *testing.T) {
 	eq(t, page.Data[0].AttemptCount, 0, "queued has no attempts")
 	need(t, page.Data[2].NextAttemptAt != nil && page.Data[2].NextAttemptAt.After(fixedNow), "pending_retry has a future next_attempt_at")
 	check(t, page.Data[2].LastError != "" && page.Data[2].DeliveredAt == nil, "pending_retry: last_error, no delivered_at")
-	eq(t, srv.MessageIDs()[0], page.Data[0].MessageID, "MessageIDs newest first")
+	eq(t, srv.OutboundMessageIDs()[0], page.Data[0].MessageID, "OutboundMessageIDs newest first")
 
 	// Each status's rows have that status and the fields that apply to it.
 	for _, st := range []hookscope.MessageStatus{hookscope.StatusQueued, hookscope.StatusDelivering, hookscope.StatusSucceeded, hookscope.StatusPendingRetry, hookscope.StatusFailedPermanent} {
@@ -202,7 +202,7 @@ func TestSDKAttempts(t *testing.T) {
 
 	// Outbound attempts: processing_ms, a network error without status, a success last.
 	var sawNet, sawSlow, sawFast, sawReused bool
-	for _, id := range srv.MessageIDs()[:400] {
+	for _, id := range srv.OutboundMessageIDs()[:400] {
 		l, err := c.Attempts.ListOutbound(ctx, id)
 		must(t, err)
 		for i, a := range l.Data {
@@ -238,7 +238,7 @@ func TestSDKAttempts(t *testing.T) {
 	need(t, errors.As(err, &apiErr), "APIError")
 	eq(t, apiErr.Code, hookscope.CodeMessageNotFound, "code")
 	// An outbound id on the inbound path is not an inbound message.
-	l, err = c.Attempts.ListInbound(ctx, srv.MessageIDs()[10])
+	l, err = c.Attempts.ListInbound(ctx, srv.OutboundMessageIDs()[10])
 	must(t, err)
 	eq(t, len(l.Data), 0, "outbound id on the inbound path")
 }
@@ -314,8 +314,8 @@ func TestSDKAnalytics(t *testing.T) {
 	eq(t, an.HourlyMetrics[23].Hour, fixedNow.Truncate(time.Hour), "current hour last")
 	eq(t, an.Total.Webhooks, int64(8), "webhooks")
 	eq(t, len(an.LastEvents), 10, "last events")
-	eq(t, an.LastEvents[0].ID, srv.MessageIDs()[0], "newest first")
-	eq(t, an.LastEvents[0].OrganizationID, srv.DefaultOrg(), "organization id")
+	eq(t, an.LastEvents[0].ID, srv.OutboundMessageIDs()[0], "newest first")
+	eq(t, an.LastEvents[0].OrganizationID, srv.DefaultOrgID(), "organization id")
 	check(t, an.LastEvents[0].CreatedAt.Equal(fixedNow.Add(-300*time.Millisecond).Truncate(time.Second)), "analytics times have seconds: %v", an.LastEvents[0].CreatedAt)
 	check(t, len(an.TopEvents) == 5 && an.TopEvents[0].Count >= an.TopEvents[4].Count, "top events: %v", an.TopEvents)
 	check(t, len(an.TopFailedURLs) >= 1, "top failed urls: %v", an.TopFailedURLs)

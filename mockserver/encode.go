@@ -2,10 +2,8 @@ package mockserver
 
 import (
 	"math"
-	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,30 +14,8 @@ import (
 // request: /v1/logs pages and webhook objects. They append straight to a
 // pooled buffer instead of going through encoding/json's reflection (and its
 // re-compaction of every time.Time's MarshalJSON), and write exactly the
-// bytes json.Marshal writes for the same values (encode_test.go checks it,
-// field by field and for every generated row).
-
-// bufPool holds response buffers; buffers that grew past maxPooledBuf are
-// left to the garbage collector.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-const maxPooledBuf = 1 << 20
-
-// getBuf returns an empty pooled buffer; writeBuf writes and returns it.
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
-
-// writeBuf answers status with the JSON in b (built on *bp) and a newline,
-// as writeRaw does, then returns the buffer to the pool.
-func (s *Server) writeBuf(w http.ResponseWriter, status int, bp *[]byte, b []byte) {
-	b = append(b, '\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	if cap(b) <= maxPooledBuf {
-		*bp = b[:0]
-		bufPool.Put(bp)
-	}
-}
+// bytes json.Marshal writes for the wire structs of response.go (the tests
+// check it, field by field and for every generated row).
 
 const hexDigits = "0123456789abcdef"
 
@@ -142,9 +118,9 @@ type renderedRow struct {
 }
 
 // appendCachedLogRow appends m's /v1/logs row, encoding it on the first
-// request that serves it and copying it on later ones. Callers hold st.mu
-// for reading; concurrent readers may both encode a row and store it, which
-// is harmless (the bytes are the same).
+// request that serves it and copying it on later ones. It runs under the
+// store's read lock; concurrent readers may both encode a row and store it,
+// which is harmless (the bytes are the same).
 func appendCachedLogRow(b []byte, m *message) []byte {
 	url := m.ep.url
 	if r := m.row.Load(); r != nil && r.url == url {
@@ -156,8 +132,8 @@ func appendCachedLogRow(b []byte, m *message) []byte {
 	return b
 }
 
-// appendLogRow appends m as its /v1/logs row: the JSON of logEntry(m)
-// without building it.
+// appendLogRow appends m as its /v1/logs row; fields that do not apply to
+// the message's status are left out.
 func appendLogRow(b []byte, m *message) []byte {
 	b = append(b, `{"message_id":`...)
 	b = appendString(b, m.id)
@@ -213,35 +189,13 @@ func appendListMeta(b []byte, m listMeta) []byte {
 	return append(b, '}')
 }
 
-// appendWebhook appends wh as json.Marshal does.
-func appendWebhook(b []byte, wh *hookscope.Webhook) []byte {
-	b = appendWebhookFields(b, wh)
-	if len(wh.RecentEvents) > 0 {
-		b = append(b, `,"recent_events":[`...)
-		for i := range wh.RecentEvents {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendWebhookEvent(b, &wh.RecentEvents[i])
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}')
-}
-
-// appendWebhookLocked appends the JSON of renderWebhook(o, ep, now, events)
-// without building it: the endpoint's fields, its delivery_stats and its
-// newest events, each event's JSON cached on its message. Callers hold st.mu
-// for reading.
+// appendWebhookLocked appends ep as the webhooks endpoints answer it: the
+// JSON of its webhookResp with its delivery_stats at now and its newest
+// events (at most events), each event's JSON cached on its message.
 func appendWebhookLocked(b []byte, o *org, ep *endpoint, now time.Time, events int) []byte {
-	wh := hookscope.Webhook{
-		ID: ep.id, Name: ep.name, URL: ep.url, Kind: ep.kind, IsActive: ep.active, Encrypted: ep.encrypted,
-		SigningSecret: hookscope.Secret(ep.secret), EventTypes: ep.eventTypes,
-		CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt, App: ep.app,
-		DeliveryStats: deliveryStats(o, ep, now),
-	}
+	wh := webhookFieldsLocked(o, ep, now)
 	b = appendWebhookFields(b, &wh)
-	if ms := o.idx[filterKey{ep: ep.id}]; events > 0 && len(ms) > 0 {
+	if ms := o.outboundBy[filterKey{ep: ep.id}]; events > 0 && len(ms) > 0 {
 		b = append(b, `,"recent_events":[`...)
 		for i, n := len(ms)-1, 0; i >= 0 && n < events; i, n = i-1, n+1 {
 			if n > 0 {
@@ -270,7 +224,7 @@ func appendCachedEvent(b []byte, m *message) []byte {
 
 // appendWebhookFields appends wh's opening brace and every field but
 // recent_events.
-func appendWebhookFields(b []byte, wh *hookscope.Webhook) []byte {
+func appendWebhookFields(b []byte, wh *webhookResp) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, wh.ID)
 	b = append(b, `,"name":`...)
@@ -286,7 +240,7 @@ func appendWebhookFields(b []byte, wh *hookscope.Webhook) []byte {
 	b = append(b, `,"encrypted":`...)
 	b = appendBool(b, wh.Encrypted)
 	b = append(b, `,"signing_secret":`...)
-	b = appendString(b, wh.SigningSecret.Reveal())
+	b = appendString(b, wh.SigningSecret)
 	if len(wh.EventTypes) > 0 {
 		b = append(b, `,"event_types":[`...)
 		for i, ev := range wh.EventTypes {
@@ -328,7 +282,7 @@ func appendWebhookFields(b []byte, wh *hookscope.Webhook) []byte {
 }
 
 // appendWebhookEvent appends one of a webhook's recent_events.
-func appendWebhookEvent(b []byte, ev *hookscope.WebhookEvent) []byte {
+func appendWebhookEvent(b []byte, ev *webhookEventResp) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, ev.ID)
 	b = append(b, `,"event_type":`...)

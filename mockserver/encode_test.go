@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,64 @@ func marshal(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// logEntry is m as a /v1/logs row, built as the SDK's type: the reference
+// the hand-written appendLogRow is checked against.
+func logEntry(m *message) hookscope.LogEntry {
+	e := hookscope.LogEntry{
+		MessageID: m.id, Endpoint: m.ep.url, Status: m.status,
+		AttemptCount: len(m.attempts), CreatedAt: m.createdAt,
+	}
+	if a := m.successAttempt(); a != nil {
+		e.DeliveredAt = new(a.at)
+	}
+	if m.status == hookscope.StatusPendingRetry {
+		e.NextAttemptAt = new(m.nextAttemptAt)
+	}
+	if last := m.lastAttempt(); last != nil {
+		if last.status != 0 {
+			e.ResponseStatus = new(last.status)
+		}
+		if last.latency != absent {
+			e.ResponseLatencyMS = new(last.latency)
+		}
+		if !last.succeeded() {
+			e.LastError = last.errText
+		}
+	}
+	return e
+}
+
+// renderWebhook is ep as the webhooks endpoints answer it, built as a
+// struct: the reference appendWebhookLocked is checked against.
+func renderWebhook(o *org, ep *endpoint, now time.Time, events int) webhookResp {
+	wh := webhookFieldsLocked(o, ep, now)
+	wh.EventTypes = slices.Clone(wh.EventTypes)
+	if events > 0 {
+		wh.RecentEvents = []webhookEventResp{}
+		ms := o.outboundBy[filterKey{ep: ep.id}]
+		for i := len(ms) - 1; i >= 0 && len(wh.RecentEvents) < events; i-- {
+			wh.RecentEvents = append(wh.RecentEvents, recentEvent(ms[i]))
+		}
+	}
+	return wh
+}
+
+// appendWebhook appends wh with the hand-written encoders.
+func appendWebhook(b []byte, wh *webhookResp) []byte {
+	b = appendWebhookFields(b, wh)
+	if len(wh.RecentEvents) > 0 {
+		b = append(b, `,"recent_events":[`...)
+		for i := range wh.RecentEvents {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendWebhookEvent(b, &wh.RecentEvents[i])
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
 func TestAppendStringMatchesEncodingJSON(t *testing.T) {
@@ -86,7 +145,7 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	for _, m := range o.idx[filterKey{}] {
+	for _, m := range o.outboundBy[filterKey{}] {
 		require.Equal(t, marshal(t, logEntry(m)), string(appendLogRow(nil, m)), "row %s", m.id)
 		for range 2 { // encoding, then from the cache
 			require.Equal(t, marshal(t, logEntry(m)), string(appendCachedLogRow([]byte("x"), m)[1:]), "row %s", m.id)
@@ -107,7 +166,7 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 		require.Equal(t, marshal(t, m), string(appendListMeta(nil, m)))
 	}
 	// A cached row follows its endpoint's URL.
-	for _, m := range o.idx[filterKey{}][:50] {
+	for _, m := range o.outboundBy[filterKey{}][:50] {
 		appendCachedLogRow(nil, m)
 		old := m.ep.url
 		m.ep.url = old + "/moved"
@@ -115,7 +174,7 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 		m.ep.url = old
 		require.Equal(t, marshal(t, logEntry(m)), string(appendCachedLogRow(nil, m)), "row %s after a URL change back", m.id)
 	}
-	var wh hookscope.Webhook // every optional field empty
+	var wh webhookResp // every optional field empty
 	require.Equal(t, marshal(t, wh), string(appendWebhook(nil, &wh)))
 }
 
@@ -145,7 +204,7 @@ func BenchmarkLogRowEncoding(b *testing.B) {
 	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
 	s := New(WithMessages(2000), WithClock(func() time.Time { return now }))
 	defer s.Close()
-	ms := s.st.orgs[s.defaultOrg].idx[filterKey{}]
+	ms := s.st.orgs[s.defaultOrg].outboundBy[filterKey{}]
 	b.Run("encoding_json", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
@@ -208,7 +267,7 @@ func TestCachedRowsUnderConcurrentWrites(t *testing.T) {
 	require.NoError(t, json.Unmarshal(serveTest(t, s, "GET", "/v1/logs?limit=500", ""), &page))
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	ms := s.st.orgs[s.defaultOrg].idx[filterKey{}]
+	ms := s.st.orgs[s.defaultOrg].outboundBy[filterKey{}]
 	for i, row := range page.Data {
 		require.Equal(t, marshal(t, logEntry(ms[len(ms)-1-i])), string(row), "row %d", i)
 	}

@@ -16,7 +16,8 @@ const (
 	codeInternal       = hookscope.CodeInternalError
 )
 
-// family is an endpoint family; each keeps its seed's error envelope.
+// family is an endpoint family; each answers errors in its own envelope, as
+// the API does.
 type family int
 
 const (
@@ -45,6 +46,7 @@ type apiError struct {
 	msg     string
 	field   string         // the parameter at fault (analytics' validator)
 	details map[string]any // metrics' details
+	allow   []string       // the methods of the path (405)
 }
 
 // invalid is a 400 INVALID_REQUEST about param; the message starts with the
@@ -90,6 +92,9 @@ func codeForStatus(status int, fam family) (string, string) {
 
 // writeError answers e in rc's family envelope, with the request id in it.
 func (s *Server) writeError(w http.ResponseWriter, rc *reqCtx, e *apiError) {
+	if len(e.allow) > 0 {
+		w.Header().Set("Allow", strings.Join(e.allow, ", "))
+	}
 	type object struct {
 		Code      string         `json:"code"`
 		Message   string         `json:"message"`
@@ -131,16 +136,16 @@ func (s *Server) writeError(w http.ResponseWriter, rc *reqCtx, e *apiError) {
 			Meta  reqMeta `json:"meta"`
 		}{object{Code: e.code, Message: e.msg}, reqMeta{rc.id}}
 	}
-	s.writeJSONNoFallback(w, e.status, body)
+	writeErrorBody(w, e.status, body)
 }
 
-// writeJSONNoFallback writes v, which always encodes (it holds only strings,
+// writeErrorBody writes v, which always encodes (it holds only strings,
 // numbers and string maps).
-func (s *Server) writeJSONNoFallback(w http.ResponseWriter, status int, v any) {
+func writeErrorBody(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		b = []byte(`{"error":{"code":"INTERNAL_ERROR","message":"encoding the error failed"}}`)
 		status = http.StatusInternalServerError
 	}
-	s.writeRaw(w, status, b)
+	writeRaw(w, status, b)
 }

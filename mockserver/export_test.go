@@ -6,9 +6,17 @@ import (
 	"time"
 )
 
-// SetPanicHook makes every request call f before routing, so that tests can
-// make a handler panic. Set it before the server takes requests.
-func SetPanicHook(s *Server, f func(*http.Request)) { s.panicHook = f }
+// SetPanicHook makes every routed request call f before its handler, so
+// that tests can make a handler panic. Set it before the server takes requests.
+func SetPanicHook(s *Server, f func(*http.Request)) {
+	for i := range s.routes {
+		h := s.routes[i].h
+		s.routes[i].h = func(s *Server, w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+			f(r)
+			h(s, w, r, rc)
+		}
+	}
+}
 
 // TestClock is a clock a test can move, for WithClock(clock.Now); the
 // internal and the external tests share it.

@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -104,58 +103,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, 
 		secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 	case f.Status == http.StatusTooManyRequests:
-		// API.md: every 429 carries a Retry-After in seconds.
+		// Every 429 of the API carries a Retry-After in seconds.
 		w.Header().Set("Retry-After", "1")
 	}
 	code, msg := codeForStatus(f.Status, rc.fam)
 	s.writeError(w, rc, &apiError{status: f.Status, code: code, msg: msg})
 	return true
-}
-
-// maxJournal bounds Requests.
-const maxJournal = 10000
-
-// RecordedRequest is a request that reached the server, as Requests reports it.
-type RecordedRequest struct {
-	Method string
-	Path   string
-	Query  url.Values
-	// Header is the request's header; the Authorization value's token is
-	// redacted to its prefix ("Bearer am_test_[REDACTED]").
-	Header http.Header
-	// Status is the status answered; 0 when a Drop fault closed the
-	// connection or the client went away before an answer.
-	Status int
-}
-
-// record journals r; q is its parsed query when the request got that far
-// (nil: parse it here).
-func (s *Server) record(r *http.Request, q url.Values, status int) {
-	h := r.Header.Clone()
-	if v := h.Get("Authorization"); v != "" {
-		h.Set("Authorization", redactAuthorization(v))
-	}
-	if q == nil {
-		q, _ = url.ParseQuery(r.URL.RawQuery)
-	}
-	rec := RecordedRequest{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Status: status}
-	s.journalMu.Lock()
-	defer s.journalMu.Unlock()
-	if len(s.journal) < maxJournal {
-		s.journal = append(s.journal, rec)
-		return
-	}
-	s.journal[s.journalAt] = rec
-	s.journalAt = (s.journalAt + 1) % maxJournal
-}
-
-// Requests returns the requests that reached the server, oldest first: the
-// last 10,000 of them.
-func (s *Server) Requests() []RecordedRequest {
-	s.journalMu.Lock()
-	defer s.journalMu.Unlock()
-	out := make([]RecordedRequest, 0, len(s.journal))
-	out = append(out, s.journal[s.journalAt:]...)
-	out = append(out, s.journal[:s.journalAt]...)
-	return out
 }

@@ -245,7 +245,7 @@ func TestManyServers(t *testing.T) {
 		wg.Go(func() {
 			srv := mockserver.New(mockserver.WithSeed(int64(i)), mockserver.WithMessages(100+i), mockserver.WithClock(fixedClock))
 			defer srv.Close()
-			eq(t, len(srv.MessageIDs()), 100+i, "server %d messages", i)
+			eq(t, len(srv.OutboundMessageIDs()), 100+i, "server %d messages", i)
 			eq(t, get(t, srv, "/v1/logs").status, 200, "server %d answers", i)
 		})
 	}

@@ -1,11 +1,9 @@
 package mockserver
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
+	"net/http"
 	"slices"
 	"time"
 
@@ -36,115 +34,6 @@ var retrySchedule = [maxAttempts - 1]time.Duration{
 // fastRetries is how many retries (attempts 2..fastRetries+1) are on the fast schedule.
 const fastRetries = 3
 
-// failure kinds an endpoint profile can draw.
-type failure int
-
-const (
-	fail500 failure = iota
-	fail502
-	fail503
-	fail504
-	fail429
-	fail400
-	fail404
-	fail410 // permanent: no retry
-	failTimeout
-	failDNS
-	failRefused
-	failTLS
-)
-
-// profile describes how an endpoint behaves: the generator draws each
-// attempt's outcome and timings from it.
-type profile struct {
-	name       string
-	url        string
-	kind       hookscope.EndpointKind
-	weight     int
-	success    float64 // probability that an attempt gets a 2xx
-	doomed     float64 // probability that no attempt of a message gets one (an outage)
-	failures   []failure
-	latLo      int64 // ttfb range in ms
-	latHi      int64
-	events     []string
-	encrypted  bool
-	active     bool
-	reuse      float64 // probability that a connection is reused
-	inboundWgt int     // weight as the target of inbound messages
-}
-
-var orgEvents = []string{"message.created", "message.updated", "message.deleted", "contact.created", "contact.updated", "conversation.closed"}
-var numberEvents = []string{"number.updated", "call.completed", "call.missed", "message.received", "message.delivered"}
-
-// profiles are the generated organization's endpoints: a healthy one, a flaky
-// one, a slow one, a dead one, and number feeds of several kinds.
-var profiles = []profile{
-	{name: "Orders service", url: "https://api.shopwave.example/webhooks/hookscope", kind: hookscope.KindOrganization, weight: 25,
-		success: 0.996, failures: []failure{fail503, failTimeout}, latLo: 60, latHi: 320, events: orgEvents[:4], active: true, reuse: 0.7, inboundWgt: 1},
-	{name: "Billing sync", url: "https://billing.ledgerly.example/hooks", kind: hookscope.KindOrganization, weight: 15,
-		doomed: 0.08, success: 0.78, failures: []failure{fail500, fail502, fail503, failTimeout, failRefused}, latLo: 120, latHi: 950, events: orgEvents, encrypted: true, active: true, reuse: 0.4, inboundWgt: 1},
-	{name: "Data warehouse ingest", url: "https://ingest.datapipe.example/v2/events", kind: hookscope.KindOrganization, weight: 12,
-		doomed: 0.02, success: 0.97, failures: []failure{failTimeout, fail504}, latLo: 1900, latHi: 4700, events: orgEvents[:3], active: true, reuse: 0.5},
-	{name: "Legacy CRM", url: "https://crm.oldcorp.example/webhook", kind: hookscope.KindOrganization, weight: 6,
-		success: 0, failures: []failure{failDNS, failDNS, failRefused}, latLo: 0, latHi: 0, events: orgEvents[3:5], active: true},
-	{name: "Support line +1 415 555 0134", url: "https://support.helpdesk.example/numbers/14155550134", kind: hookscope.KindNumber, weight: 20,
-		success: 0.992, failures: []failure{fail500, failTLS}, latLo: 80, latHi: 420, events: numberEvents, active: true, reuse: 0.6, inboundWgt: 4},
-	{name: "Sales line +44 20 7946 0321", url: "https://hooks.salesdesk.example/numbers/442079460321", kind: hookscope.KindNumber, weight: 12,
-		doomed: 0.03, success: 0.9, failures: []failure{fail400, fail404, fail429, fail429, fail410, failTLS}, latLo: 90, latHi: 600, events: numberEvents[:3], encrypted: true, active: true, reuse: 0.5, inboundWgt: 3},
-	{name: "Alerts +1 212 555 0187", url: "https://alerts.pagerly.example/in/12125550187", kind: hookscope.KindNumber, weight: 10,
-		doomed: 0.006, success: 0.97, failures: []failure{fail500, fail502, failTLS}, latLo: 150, latHi: 800, events: numberEvents[1:], active: true, reuse: 0.5, inboundWgt: 2},
-	{name: "Paused staging hook", url: "https://staging.shopwave.example/webhooks", kind: hookscope.KindOrganization, weight: 0,
-		success: 1, latLo: 50, latHi: 100, events: orgEvents[:1], active: false},
-}
-
-var apps = []hookscope.App{{ID: "app_7f3c2a9e41d0", Name: "Shopwave"}, {ID: "app_2b8e61c0d5f4", Name: "Switchboard"}}
-
-// ids draws the identifiers of the data model from a seeded source.
-type ids struct{ rng *rand.Rand }
-
-// uuidV7 builds a UUIDv7 from t's milliseconds and random bits of the source.
-func (g ids) uuidV7(t time.Time) string {
-	var b [16]byte
-	ms := uint64(t.UnixMilli())
-	b[0], b[1], b[2], b[3], b[4], b[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-	r1, r2 := g.rng.Uint64(), g.rng.Uint64()
-	b[6] = 0x70 | byte(r1>>60)&0x0f
-	b[7] = byte(r1 >> 52)
-	b[8] = 0x80 | byte(r2>>58)&0x3f
-	for i := 9; i < 16; i++ {
-		b[i] = byte(r2 >> (8 * (i - 9)))
-	}
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], b[10:16])
-	return string(s[:])
-}
-
-func (g ids) hex(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(g.rng.Uint32())
-	}
-	return hex.EncodeToString(b)
-}
-
-func (g ids) endpointID() string { return "ep_" + g.hex(16) }
-
-func (g ids) signingSecret() string {
-	b := make([]byte, 24)
-	for i := range b {
-		b[i] = byte(g.rng.Uint32())
-	}
-	return "whsec_" + base64.StdEncoding.EncodeToString(b)
-}
-
 // generator builds the default organization's history.
 type generator struct {
 	ids
@@ -159,10 +48,29 @@ func (g *generator) between(lo, hi int64) int64 {
 	return lo + g.rng.Int64N(hi-lo+1)
 }
 
-// generate fills o with the endpoints of profiles, n outbound messages over
-// the History before now and inbound messages beside them. The same seed and
-// now give the same records, ids included.
-func (g *generator) generate(s *store, o *org, n int) {
+// generate fills org orgID with the endpoints of profiles, n outbound
+// messages over the History before g's now and inbound messages beside them.
+// The same seed and now give the same records, ids included.
+func (s *store) generate(g *generator, orgID string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgLocked(orgID)
+	eps := g.endpoints(o)
+	times, forced := g.outboundTimes(n)
+	for i, t := range times {
+		s.addMessageLocked(g.outbound(o, eps, i, len(times), t, forced))
+	}
+	if n == 0 {
+		return
+	}
+	for _, m := range g.inbound(o, eps, n) {
+		s.addMessageLocked(m)
+	}
+	s.addMessageLocked(g.bigInbound(o, eps[6]))
+}
+
+// endpoints adds one endpoint per profile to o.
+func (g *generator) endpoints(o *org) []*endpoint {
 	var eps []*endpoint
 	for i, p := range profiles {
 		created := g.now.Add(-time.Duration(30+7*i)*24*time.Hour - time.Duration(g.rng.Int64N(int64(24*time.Hour)))).Truncate(time.Second)
@@ -175,76 +83,83 @@ func (g *generator) generate(s *store, o *org, n int) {
 		o.addEndpointLocked(ep)
 		eps = append(eps, ep)
 	}
+	return eps
+}
 
-	// Creation times: n-3 spread over the history, then three near now that
-	// are forced into the rare statuses (pending_retry on the dead endpoint,
-	// delivering, queued).
+// randomTimes draws n creation times over the History, ascending, in a
+// slice with room for extra more.
+func (g *generator) randomTimes(n, extra int) []time.Time {
 	start := g.now.Add(-History)
-	forced := 0
-	if n >= 8 {
-		forced = 3
-	}
-	times := make([]time.Time, 0, n)
 	span := int64(History - 25*time.Minute)
-	for range n - forced {
+	times := make([]time.Time, 0, n+extra)
+	for range n {
 		times = append(times, start.Add(time.Duration(g.rng.Int64N(span))).Truncate(time.Millisecond))
 	}
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	if forced > 0 {
-		times = append(times, g.now.Add(-20*time.Minute).Truncate(time.Millisecond),
-			g.now.Add(-3*time.Second).Truncate(time.Millisecond), g.now.Add(-300*time.Millisecond).Truncate(time.Millisecond))
-	}
+	return times
+}
 
-	total := 0
-	for _, p := range profiles {
-		total += p.weight
+// outboundTimes are the creation times of n outbound messages: n-3 spread
+// over the history, then three near now that are forced into the rare
+// statuses (pending_retry on the dead endpoint, delivering, queued); forced
+// is false when n is too small for them.
+func (g *generator) outboundTimes(n int) (times []time.Time, forced bool) {
+	forced = n >= 8
+	if !forced {
+		return g.randomTimes(n, 0), false
 	}
-	for i, t := range times {
-		pi := g.pick(total, outboundWeight)
-		status := hookscope.MessageStatus("")
-		switch {
-		case forced > 0 && i == 0, forced > 0 && i == n-3:
-			pi = 3 // the dead endpoint: the oldest fails for good, the recent one waits for a retry
-		case forced > 0 && i == n-2:
-			status = hookscope.StatusDelivering
-		case forced > 0 && i == n-1:
-			status = hookscope.StatusQueued
-		}
-		p := &profiles[pi]
-		ev := p.events[g.rng.IntN(len(p.events))]
-		m := &message{id: g.uuidV7(t), org: o, ep: eps[pi], eventType: ev, createdAt: t}
-		m.resourceID, m.payload = g.payload(ev, t)
-		g.deliver(m, p, status, maxAttempts, false)
-		s.addMessageLocked(m)
-	}
+	times = append(g.randomTimes(n-3, 3), g.now.Add(-20*time.Minute).Truncate(time.Millisecond),
+		g.now.Add(-3*time.Second).Truncate(time.Millisecond), g.now.Add(-300*time.Millisecond).Truncate(time.Millisecond))
+	return times, true
+}
 
-	if n == 0 {
-		return
+// outbound draws the i-th of n outbound messages, created at t. With
+// forced, the oldest and the third newest go to the dead endpoint (the
+// oldest fails for good, the recent one waits for a retry), the second
+// newest is delivering and the newest queued.
+func (g *generator) outbound(o *org, eps []*endpoint, i, n int, t time.Time, forced bool) *message {
+	pi := g.pick(totalWeight(outboundWeight), outboundWeight)
+	status := hookscope.MessageStatus("")
+	switch {
+	case forced && (i == 0 || i == n-3):
+		pi = 3
+	case forced && i == n-2:
+		status = hookscope.StatusDelivering
+	case forced && i == n-1:
+		status = hookscope.StatusQueued
 	}
-	// Inbound messages: about one per ten outbound, 1..N attempts each, and
-	// one that passes the 200-attempt cap.
-	inTotal := 0
-	for _, p := range profiles {
-		inTotal += p.inboundWgt
-	}
-	nIn := min(max(n/10, 3), 20000)
-	inTimes := make([]time.Time, 0, nIn)
-	for range nIn - 1 {
-		inTimes = append(inTimes, start.Add(time.Duration(g.rng.Int64N(span))).Truncate(time.Millisecond))
-	}
-	slices.SortFunc(inTimes, func(a, b time.Time) int { return a.Compare(b) })
-	for _, t := range inTimes {
-		pi := g.pick(inTotal, inboundWeight)
+	p := &profiles[pi]
+	ev := p.events[g.rng.IntN(len(p.events))]
+	m := &message{id: g.uuidV7(t), org: o, ep: eps[pi], eventType: ev, createdAt: t}
+	m.resourceID, m.payload = g.payload(ev, t)
+	g.deliver(m, p, status, maxAttempts, false)
+	return m
+}
+
+// inbound draws about one inbound message per ten of the n outbound ones,
+// with 1..N attempts each, ascending by creation.
+func (g *generator) inbound(o *org, eps []*endpoint, n int) []*message {
+	total := totalWeight(inboundWeight)
+	times := g.randomTimes(min(max(n/10, 3), 20000)-1, 0)
+	out := make([]*message, 0, len(times))
+	for _, t := range times {
+		pi := g.pick(total, inboundWeight)
 		p := &profiles[pi]
 		ev := "message.received"
 		m := &message{id: g.uuidV7(t), inbound: true, org: o, ep: eps[pi], eventType: ev, createdAt: t}
 		m.resourceID, m.payload = g.payload(ev, t)
 		g.deliver(m, p, "", maxAttempts, true)
-		s.addMessageLocked(m)
+		out = append(out, m)
 	}
-	// The big one: a number feed that kept answering 503 every 90 seconds.
+	return out
+}
+
+// bigInbound is the one inbound message that passes the attempts list's
+// 200-attempt cap: a number feed (ep, of profiles[6]) that kept answering
+// 503 every 90 seconds.
+func (g *generator) bigInbound(o *org, ep *endpoint) *message {
 	t := g.now.Add(-time.Duration(BigInboundAttempts+2) * 90 * time.Second).Truncate(time.Millisecond)
-	big := &message{id: g.uuidV7(t), inbound: true, org: o, ep: eps[6], eventType: "message.received", createdAt: t}
+	big := &message{id: g.uuidV7(t), inbound: true, org: o, ep: ep, eventType: "message.received", createdAt: t}
 	big.resourceID, big.payload = g.payload(big.eventType, t)
 	at := t.Add(400 * time.Millisecond)
 	for k := 1; k <= BigInboundAttempts; k++ {
@@ -259,7 +174,16 @@ func (g *generator) generate(s *store, o *org, n int) {
 	}
 	big.status = hookscope.StatusPendingRetry
 	big.nextAttemptAt = at
-	s.addMessageLocked(big)
+	return big
+}
+
+// totalWeight is the sum of weight over profiles.
+func totalWeight(weight func(*profile) int) int {
+	total := 0
+	for i := range profiles {
+		total += weight(&profiles[i])
+	}
+	return total
 }
 
 // pick draws a profile's index with probability weight/total, where total
@@ -359,7 +283,7 @@ func (g *generator) attempt(p *profile, f failure, no int, at time.Time, inbound
 	switch f {
 	case failDNS:
 		a.dns = g.between(20, 5000)
-		a.errText = "dial tcp: lookup " + hostOf(p.url) + ": no such host"
+		a.errText = "dial tcp: lookup " + profileHost(p) + ": no such host"
 		elapsed = a.dns
 	case failRefused:
 		a.ip = ipOf(p)
@@ -390,7 +314,7 @@ func (g *generator) attempt(p *profile, f failure, no int, at time.Time, inbound
 		a.latency = elapsed
 		a.status = statusOf(f)
 		if !a.succeeded() {
-			a.errText = fmt.Sprintf("HTTP %d %s", a.status, httpStatusText(a.status))
+			a.errText = fmt.Sprintf("HTTP %d %s", a.status, http.StatusText(a.status))
 		}
 		a.truncated = f == fail502 && g.rng.IntN(3) == 0
 	}
@@ -398,48 +322,4 @@ func (g *generator) attempt(p *profile, f failure, no int, at time.Time, inbound
 		a.processing = elapsed + g.between(2, 25)
 	}
 	return a
-}
-
-func statusOf(f failure) int {
-	switch f {
-	case fail500:
-		return 500
-	case fail502:
-		return 502
-	case fail503:
-		return 503
-	case fail504:
-		return 504
-	case fail429:
-		return 429
-	case fail400:
-		return 400
-	case fail404:
-		return 404
-	case fail410:
-		return 410
-	}
-	return 200
-}
-
-func ipOf(p *profile) string {
-	for i := range profiles {
-		if &profiles[i] == p || profiles[i].url == p.url {
-			return fmt.Sprintf("203.0.113.%d", 10+i*17)
-		}
-	}
-	return "198.51.100.7"
-}
-
-func hostOf(rawURL string) string {
-	s := rawURL
-	if i := len("https://"); len(s) > i {
-		s = s[i:]
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] == '/' || s[i] == ':' {
-			return s[:i]
-		}
-	}
-	return s
 }

@@ -14,7 +14,7 @@ func TestGeneratedHistory(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, 1, 5, 8, 333} {
 		srv := mockserver.New(mockserver.WithMessages(n), mockserver.WithClock(fixedClock))
-		ids := srv.MessageIDs()
+		ids := srv.OutboundMessageIDs()
 		eq(t, len(ids), n, "exactly n messages")
 		if n == 0 {
 			eq(t, len(srv.InboundMessageIDs()), 0, "no inbound messages either")
@@ -83,7 +83,7 @@ func TestGenerate200k(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.New(mockserver.WithMessages(200000), mockserver.WithClock(fixedClock))
 	defer srv.Close()
-	eq(t, len(srv.MessageIDs()), 200000, "messages generated")
+	eq(t, len(srv.OutboundMessageIDs()), 200000, "messages generated")
 	c := newClient(t, srv, srv.APIKey())
 	ctx := context.Background()
 	ep := srv.EndpointIDs("")[2]

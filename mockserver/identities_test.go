@@ -116,7 +116,7 @@ func TestDeterminism(t *testing.T) {
 			"/api/v0/webhooks/" + eps[3] + "?include_events=true&events_limit=50",
 			"/v1/inbound-messages/" + srv.InboundMessageIDs()[0] + "/attempts",
 			"/v1/inbound-messages/" + srv.InboundMessageIDs()[0],
-			"/v1/messages/" + srv.MessageIDs()[7] + "/attempts",
+			"/v1/messages/" + srv.OutboundMessageIDs()[7] + "/attempts",
 			"/analytics/webhooks",
 			"/v1/logs?limit=0",
 		}
@@ -137,7 +137,7 @@ func TestDeterminism(t *testing.T) {
 	other := mockserver.New(mockserver.WithSeed(100), mockserver.WithClock(fixedClock))
 	defer other.Close()
 	eq(t, a.APIKey(), b.APIKey(), "same key")
-	eq(t, a.MessageIDs(), b.MessageIDs(), "same ids")
+	eq(t, a.OutboundMessageIDs(), b.OutboundMessageIDs(), "same ids")
 	ra, rb := fetch(a), fetch(b)
 	for i := range ra {
 		eq(t, ra[i], rb[i], "response %d", i)
@@ -180,7 +180,7 @@ func TestLogPaging(t *testing.T) {
 		}
 		if params == (hookscope.LogListParams{}) {
 			eq(t, len(a), mockserver.DefaultMessages, "every message")
-			eq(t, a, srv.MessageIDs(), "the order of MessageIDs")
+			eq(t, a, srv.OutboundMessageIDs(), "the order of OutboundMessageIDs")
 		}
 	}
 }
@@ -191,7 +191,7 @@ func TestLogPaging(t *testing.T) {
 func TestPagingWhileInserting(t *testing.T) {
 	t.Parallel()
 	srv, c := newServer(t, mockserver.WithMessages(3000))
-	before := srv.MessageIDs()
+	before := srv.OutboundMessageIDs()
 	eps := srv.EndpointIDs("")
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

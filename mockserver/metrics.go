@@ -3,7 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
@@ -16,27 +16,22 @@ type metricsFamily struct {
 	names   []string
 }
 
-var webhookMetricsFamily = metricsFamily{
-	kind: "metrics.webhooks",
-	metrics: map[string]uint8{
-		string(hookscope.MetricDelivered): rollDelivered,
-		string(hookscope.MetricFailed):    rollFailed,
-		string(hookscope.MetricRetried):   rollRetried,
-	},
-	names: []string{string(hookscope.MetricDelivered), string(hookscope.MetricFailed), string(hookscope.MetricRetried)},
+func newMetricsFamily(kind string, metrics []hookscope.Metric, rollups []uint8) metricsFamily {
+	f := metricsFamily{kind: kind, metrics: make(map[string]uint8, len(metrics))}
+	for i, m := range metrics {
+		f.metrics[string(m)] = rollups[i]
+		f.names = append(f.names, string(m))
+	}
+	return f
 }
 
-var messageMetricsFamily = metricsFamily{
-	kind: "metrics.messages",
-	metrics: map[string]uint8{
-		string(hookscope.MetricInboundReceived):   rollInboundReceived,
-		string(hookscope.MetricOutboundSent):      rollOutboundSent,
-		string(hookscope.MetricOutboundDelivered): rollOutboundDelivered,
-		string(hookscope.MetricOutboundFailed):    rollOutboundFailed,
-	},
-	names: []string{string(hookscope.MetricInboundReceived), string(hookscope.MetricOutboundSent),
-		string(hookscope.MetricOutboundDelivered), string(hookscope.MetricOutboundFailed)},
-}
+var webhookMetricsFamily = newMetricsFamily("metrics.webhooks",
+	[]hookscope.Metric{hookscope.MetricDelivered, hookscope.MetricFailed, hookscope.MetricRetried},
+	[]uint8{rollDelivered, rollFailed, rollRetried})
+
+var messageMetricsFamily = newMetricsFamily("metrics.messages",
+	[]hookscope.Metric{hookscope.MetricInboundReceived, hookscope.MetricOutboundSent, hookscope.MetricOutboundDelivered, hookscope.MetricOutboundFailed},
+	[]uint8{rollInboundReceived, rollOutboundSent, rollOutboundDelivered, rollOutboundFailed})
 
 // handleWebhookMetrics serves GET /v1/metrics/webhooks: attempts counted in
 // the bucket of their created_at (delivered: 2xx; failed: anything else,
@@ -57,115 +52,131 @@ var granularityRank = map[hookscope.Granularity]int{
 	hookscope.GranularityMinute: 0, hookscope.GranularityHour: 1, hookscope.GranularityDay: 2,
 }
 
-type metricsData struct {
-	Metric      hookscope.Metric         `json:"metric"`
-	Granularity hookscope.Granularity    `json:"granularity"`
-	From        time.Time                `json:"from"`
-	To          time.Time                `json:"to"`
-	PriorFrom   *time.Time               `json:"prior_from,omitempty"`
-	PriorTo     *time.Time               `json:"prior_to,omitempty"`
-	Buckets     []hookscope.MetricBucket `json:"buckets"`
+// metricsQuery is a parsed metrics request: the series, its window in
+// buckets and the page.
+type metricsQuery struct {
+	fam         *metricsFamily
+	metric      string
+	gran        hookscope.Granularity
+	groupBy     string
+	compare     bool
+	from, to    time.Time
+	limit       int
+	offset      int    // the page's first row
+	filter      string // what a cursor is bound to
+	g, b0, nb   int64  // bucket size (s), first bucket's start, number of buckets
+	priorShift  int64  // how far back the prior period is (s)
+	hasFrom     bool
+	hasTo       bool
+	compareName string
 }
 
-type metricsMeta struct {
-	AsOf       time.Time `json:"as_of"`
-	Limit      int       `json:"limit"`
-	NextCursor *string   `json:"next_cursor"`
-}
-
-// serveMetrics computes the buckets from the org's per-minute rollups: the
-// cost is the number of minutes with data in the window, never a scan of
-// messages.
-func (s *Server) serveMetrics(w http.ResponseWriter, rc *reqCtx, fam *metricsFamily) {
-	q := rc.query
-	metric, ok, err := queryValue(q, "metric")
-	if err == nil && (!ok || metric == "") {
-		err = invalid("metric", "is required (one of %s)", joinNames(fam.names))
-	}
-	if err == nil {
-		metric, err = queryEnum(q, "metric", fam.names...)
-	}
-	gran := string(hookscope.GranularityHour)
-	if err == nil {
-		var g string
-		if g, err = queryEnum(q, "granularity", "minute", "hour", "day"); g != "" {
-			gran = g
-		}
-	}
-	var groupBy, compareTo string
-	if err == nil {
-		groupBy, err = queryEnum(q, "group_by", "endpoint_id", "kind", "http_status_class")
-	}
-	if err == nil {
-		compareTo, err = queryEnum(q, "compare_to", "prior_period")
-	}
-	var from, to time.Time
-	var hasFrom, hasTo bool
-	if err == nil {
-		from, hasFrom, err = queryTime(q, "from")
-	}
-	if err == nil {
-		to, hasTo, err = queryTime(q, "to")
-	}
-	limit := 0
-	if err == nil {
-		limit, err = queryInt(q, "limit", hookscope.MetricsDefaultLimit, 1, hookscope.MetricsMaxLimit)
-	}
-	filter := filterHash(fam.kind, metric, gran, groupBy, compareTo, fmtOpt(hasFrom, from), fmtOpt(hasTo, to))
-	offset := 0
-	if err == nil {
-		raw, hasCursor, cerr := queryValue(q, "cursor")
-		err = cerr
-		if err == nil && hasCursor {
-			var c cursor
-			if c, err = s.decodeCursor(raw, fam.kind, filter); err == nil {
-				offset = c.Offset
-				from, to, hasFrom, hasTo = time.Unix(c.From, 0).UTC(), time.Unix(c.To, 0).UTC(), true, true
-			}
-		}
-	}
-	now := s.now()
-	if err == nil {
-		if !hasTo {
-			to = now.Truncate(time.Second)
-		}
-		if !hasFrom {
-			from = to.Add(-24 * time.Hour)
-		}
-		if !from.Before(to) {
-			err = invalid("from", "must be before to")
-		}
-	}
-	if err == nil && granularityRank[hookscope.Granularity(gran)] < granularityRank[rc.key.Plan.maxGranularity()] {
-		err = &apiError{status: http.StatusForbidden, code: hookscope.CodeGranularityNotAvailable,
-			msg:     "granularity not available at this plan tier",
-			details: map[string]any{"max_granularity": string(rc.key.Plan.maxGranularity())}}
-	}
-	g := int64(hookscope.Granularity(gran).Duration() / time.Second)
-	var b0, nb int64
-	if err == nil {
-		b0 = floorDiv(from.Unix(), g) * g
-		nb = (floorDiv(to.Unix(), g)*g-b0)/g + 1
-		if nb > hookscope.MetricsMaxBuckets {
-			err = tooManyBuckets(nb)
-		}
-	}
+// parseMetricsQuery reads and checks a metrics request's parameters, in the
+// order their errors are reported, then resolves its window.
+func (s *Server) parseMetricsQuery(rc *reqCtx, fam *metricsFamily, now time.Time) (metricsQuery, *apiError) {
+	q, err := parseMetricsParams(rc, fam)
 	if err != nil {
-		s.writeError(w, rc, err)
-		return
+		return q, err
 	}
+	q.filter = filterHash(fam.kind, q.metric, string(q.gran), q.groupBy, q.compareName, fmtOpt(q.fromOpt()), fmtOpt(q.toOpt()))
+	c, err := s.cursorParam(rc.query, fam.kind, q.filter)
+	if err != nil {
+		return q, err
+	}
+	if c != nil {
+		q.offset = c.Offset
+		q.from, q.to, q.hasFrom, q.hasTo = time.Unix(c.From, 0).UTC(), time.Unix(c.To, 0).UTC(), true, true
+	}
+	return q, q.resolveWindow(rc.key.Plan, now)
+}
 
+func (q *metricsQuery) fromOpt() *time.Time { return optTime(q.hasFrom, q.from) }
+func (q *metricsQuery) toOpt() *time.Time   { return optTime(q.hasTo, q.to) }
+
+func optTime(ok bool, t time.Time) *time.Time {
+	if !ok {
+		return nil
+	}
+	return &t
+}
+
+// parseMetricsParams reads the parameters that are not the cursor.
+func parseMetricsParams(rc *reqCtx, fam *metricsFamily) (metricsQuery, *apiError) {
+	q := metricsQuery{fam: fam, gran: hookscope.GranularityHour}
+	v := rc.query
+	metric, ok, err := queryValue(v, "metric")
+	if err != nil {
+		return q, err
+	}
+	if !ok || metric == "" {
+		return q, invalid("metric", "is required (one of %s)", strings.Join(fam.names, ", "))
+	}
+	if q.metric, err = queryEnum(v, "metric", fam.names...); err != nil {
+		return q, err
+	}
+	gran, err := queryEnum(v, "granularity", "minute", "hour", "day")
+	if err != nil {
+		return q, err
+	}
+	if gran != "" {
+		q.gran = hookscope.Granularity(gran)
+	}
+	if q.groupBy, err = queryEnum(v, "group_by", "endpoint_id", "kind", "http_status_class"); err != nil {
+		return q, err
+	}
+	if q.compareName, err = queryEnum(v, "compare_to", "prior_period"); err != nil {
+		return q, err
+	}
+	q.compare = q.compareName != ""
+	if q.from, q.hasFrom, err = queryTime(v, "from"); err != nil {
+		return q, err
+	}
+	if q.to, q.hasTo, err = queryTime(v, "to"); err != nil {
+		return q, err
+	}
+	q.limit, err = queryInt(v, "limit", hookscope.MetricsDefaultLimit, 1, hookscope.MetricsMaxLimit)
+	return q, err
+}
+
+// resolveWindow applies the window's defaults (the 24 hours up to now),
+// the plan's finest granularity and the bucket limit.
+func (q *metricsQuery) resolveWindow(plan Plan, now time.Time) *apiError {
+	if !q.hasTo {
+		q.to = now.Truncate(time.Second)
+	}
+	if !q.hasFrom {
+		q.from = q.to.Add(-24 * time.Hour)
+	}
+	if !q.from.Before(q.to) {
+		return invalid("from", "must be before to")
+	}
+	if granularityRank[q.gran] < granularityRank[plan.maxGranularity()] {
+		return &apiError{status: http.StatusForbidden, code: hookscope.CodeGranularityNotAvailable,
+			msg:     "granularity not available at this plan tier",
+			details: map[string]any{"max_granularity": string(plan.maxGranularity())}}
+	}
+	q.g = int64(q.gran.Duration() / time.Second)
+	q.b0 = floorDiv(q.from.Unix(), q.g) * q.g
+	q.nb = (floorDiv(q.to.Unix(), q.g)*q.g-q.b0)/q.g + 1
+	if q.nb > hookscope.MetricsMaxBuckets {
+		return tooManyBuckets(q.nb)
+	}
 	// Prior period: the window shifted back by its length, rounded down to
 	// whole buckets (at least one), so that each bucket compares with a whole bucket.
-	shift := max(floorDiv(to.Unix()-from.Unix(), g), 1) * g
-	asOf := now
-	asOfUnix := asOf.Unix()
-	rollID := fam.metrics[metric]
+	q.priorShift = max(floorDiv(q.to.Unix()-q.from.Unix(), q.g), 1) * q.g
+	return nil
+}
 
-	s.st.mu.RLock()
-	o := s.st.orgs[rc.key.Org]
+// metricsSeries sums q's metric per group over q's buckets, and over the
+// prior period's with compare_to (else prior is nil), from org's rollups:
+// the cost is the number of rollup units with data in the window, never a
+// scan of messages.
+func (s *store) metricsSeries(orgID string, q *metricsQuery, asOf int64) (cur, prior map[string][]int64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o := s.orgs[orgID]
 	groupName := func(e rollEntry) (string, bool) {
-		switch groupBy {
+		switch q.groupBy {
 		case "endpoint_id":
 			return o.endpoints[e.ep].id, true
 		case "kind":
@@ -175,15 +186,25 @@ func (s *Server) serveMetrics(w http.ResponseWriter, rc *reqCtx, fam *metricsFam
 		}
 		return "", true
 	}
-	cur := o.sumBuckets(rollID, b0, nb, g, asOfUnix, groupName)
-	var prior map[string][]int64
-	if compareTo != "" {
-		prior = o.sumBuckets(rollID, b0-shift, nb, g, asOfUnix, groupName)
+	metric := q.fam.metrics[q.metric]
+	cur = o.sumBucketsLocked(metric, q.b0, q.nb, q.g, asOf, groupName)
+	if q.compare {
+		prior = o.sumBucketsLocked(metric, q.b0-q.priorShift, q.nb, q.g, asOf, groupName)
 	}
-	s.st.mu.RUnlock()
+	return cur, prior
+}
 
+// metricsPage is one page of a series' rows: bucket-major, groups by name.
+type metricsPage struct {
+	rows []metricBucket
+	next *cursor // nil on the last page
+}
+
+// buildMetricsPage lays cur and prior out as rows (one per bucket and group
+// with data) and cuts q's page from them.
+func buildMetricsPage(q *metricsQuery, cur, prior map[string][]int64, asOf int64) (metricsPage, *apiError) {
 	groups := []string{""}
-	if groupBy != "" {
+	if q.groupBy != "" {
 		groups = groups[:0]
 		for name, vals := range cur {
 			if slices.ContainsFunc(vals, func(v int64) bool { return v != 0 }) {
@@ -192,44 +213,55 @@ func (s *Server) serveMetrics(w http.ResponseWriter, rc *reqCtx, fam *metricsFam
 		}
 		slices.Sort(groups)
 	}
-	total := nb * int64(len(groups))
+	total := q.nb * int64(len(groups))
 	if total > hookscope.MetricsMaxBuckets {
-		s.writeError(w, rc, tooManyBuckets(total))
-		return
+		return metricsPage{}, tooManyBuckets(total)
 	}
-	if int64(offset) > total {
-		s.writeError(w, rc, invalid("cursor", "is past the end of the series"))
-		return
+	if int64(q.offset) > total {
+		return metricsPage{}, invalid("cursor", "is past the end of the series")
 	}
-	end := min(int64(offset+limit), total)
-	rows := make([]hookscope.MetricBucket, 0, end-int64(offset))
-	for k := int64(offset); k < end; k++ {
-		i, gi := k/int64(len(groups)), k%int64(len(groups))
-		name := groups[gi]
-		start := b0 + i*g
-		row := hookscope.MetricBucket{BucketStart: time.Unix(start, 0).UTC(), Group: name}
-		if start <= asOfUnix {
+	end := min(int64(q.offset+q.limit), total)
+	page := metricsPage{rows: make([]metricBucket, 0, end-int64(q.offset))}
+	for k := int64(q.offset); k < end; k++ {
+		i, name := k/int64(len(groups)), groups[k%int64(len(groups))]
+		start := q.b0 + i*q.g
+		row := metricBucket{BucketStart: time.Unix(start, 0).UTC(), Group: name}
+		if start <= asOf {
 			row.Value = new(valueAt(cur, name, i))
 		}
 		if prior != nil {
 			row.PriorValue = new(valueAt(prior, name, i))
 		}
-		rows = append(rows, row)
+		page.rows = append(page.rows, row)
 	}
-	var next *string
 	if end < total {
-		next = new(s.encodeCursor(cursor{Kind: fam.kind, Filter: filter, Offset: int(end), From: from.Unix(), To: to.Unix()}))
+		page.next = &cursor{Kind: q.fam.kind, Filter: q.filter, Offset: int(end), From: q.from.Unix(), To: q.to.Unix()}
 	}
-	data := metricsData{Metric: hookscope.Metric(metric), Granularity: hookscope.Granularity(gran), From: from, To: to, Buckets: rows}
-	if prior != nil {
-		data.PriorFrom, data.PriorTo = new(from.Add(-time.Duration(shift)*time.Second)), new(to.Add(-time.Duration(shift)*time.Second))
+	return page, nil
+}
+
+// serveMetrics answers a metrics request: parse, sum the rollups, cut the
+// page, respond.
+func (s *Server) serveMetrics(w http.ResponseWriter, rc *reqCtx, fam *metricsFamily) {
+	now := s.now()
+	q, err := s.parseMetricsQuery(rc, fam, now)
+	if err != nil {
+		s.writeError(w, rc, err)
+		return
+	}
+	cur, prior := s.st.metricsSeries(rc.key.Org, &q, now.Unix())
+	page, err := buildMetricsPage(&q, cur, prior, now.Unix())
+	if err != nil {
+		s.writeError(w, rc, err)
+		return
+	}
+	data := metricsData{Metric: hookscope.Metric(q.metric), Granularity: q.gran, From: q.from, To: q.to, Buckets: page.rows}
+	if q.compare {
+		shift := time.Duration(q.priorShift) * time.Second
+		data.PriorFrom, data.PriorTo = new(q.from.Add(-shift)), new(q.to.Add(-shift))
 	}
 	w.Header().Set("Cache-Control", "private, max-age=30")
-	s.writeJSON(w, rc, http.StatusOK, struct {
-		Success bool        `json:"success"`
-		Data    metricsData `json:"data"`
-		Meta    metricsMeta `json:"meta"`
-	}{true, data, metricsMeta{AsOf: asOf, Limit: limit, NextCursor: next}})
+	s.writeJSON(w, rc, http.StatusOK, metricsResp{true, data, metricsMeta{AsOf: now, Limit: q.limit, NextCursor: s.nextCursor(page.next)}})
 }
 
 func valueAt(m map[string][]int64, group string, i int64) int64 {
@@ -243,79 +275,4 @@ func tooManyBuckets(requested int64) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: hookscope.CodeTooManyBuckets,
 		msg:     "the window holds more than 10000 bucket rows; narrow it or use a coarser granularity",
 		details: map[string]any{"max_buckets": hookscope.MetricsMaxBuckets, "requested_buckets": requested}}
-}
-
-// sumBuckets sums metric over nb buckets of g seconds from b0, per group,
-// counting only minutes that start at or before asOf. Callers hold st.mu.
-//
-// The window is covered by the coarsest rollup units that fit in a bucket
-// (days for day buckets, hours for hour and day buckets) and lie wholly in
-// it, and by minutes for the rest (a partial hour at the watermark), so a
-// query reads O(buckets + groups) counters, whatever the number of messages.
-func (o *org) sumBuckets(metric uint8, b0, nb, g, asOf int64, group func(rollEntry) (string, bool)) map[string][]int64 {
-	out := make(map[string][]int64)
-	end := min(b0+nb*g, asOf+1)
-	top := rollMinute
-	for top+1 < rollLevels && rollSizes[top+1] <= g {
-		top++
-	}
-	var cover func(lo, hi int64, lv int)
-	cover = func(lo, hi int64, lv int) {
-		if lo >= hi {
-			return
-		}
-		size := rollSizes[lv]
-		a, z := lo, hi
-		if lv > rollMinute {
-			a, z = -floorDiv(-lo, size)*size, floorDiv(hi, size)*size
-			if a >= z {
-				cover(lo, hi, lv-1)
-				return
-			}
-			cover(lo, a, lv-1)
-			cover(z, hi, lv-1)
-		}
-		l := &o.roll[lv]
-		i := sort.Search(len(l.keys), func(i int) bool { return l.keys[i] >= a })
-		for ; i < len(l.keys) && l.keys[i] < z; i++ {
-			unit := l.keys[i]
-			bucket := (unit - b0) / g
-			for _, e := range l.m[unit] {
-				if e.metric != metric {
-					continue
-				}
-				name, ok := group(e)
-				if !ok {
-					continue
-				}
-				vals := out[name]
-				if vals == nil {
-					vals = make([]int64, nb)
-					out[name] = vals
-				}
-				vals[bucket] += e.n
-			}
-		}
-	}
-	cover(b0, end, top)
-	return out
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }

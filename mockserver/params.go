@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -81,10 +82,8 @@ func queryEnum(q url.Values, name string, allowed ...string) (string, *apiError)
 	if err != nil || !ok {
 		return "", err
 	}
-	for _, a := range allowed {
-		if v == a {
-			return v, nil
-		}
+	if slices.Contains(allowed, v) {
+		return v, nil
 	}
 	return "", invalid(name, "must be one of %s", strings.Join(allowed, ", "))
 }
@@ -100,4 +99,25 @@ func queryBool(q url.Values, name string, def bool) (bool, *apiError) {
 		return false, invalid(name, "must be true or false")
 	}
 	return b, nil
+}
+
+// queryEndpointID reads an optional endpoint id; "" when absent.
+func queryEndpointID(q url.Values, name string) (string, *apiError) {
+	v, ok, err := queryValue(q, name)
+	if err != nil || !ok {
+		return "", err
+	}
+	if !isEndpointID(v) {
+		return "", invalid(name, "must match ^ep_[a-f0-9]{32}$")
+	}
+	return v, nil
+}
+
+// queryTimeOpt reads an optional time as queryTime does; nil when absent.
+func queryTimeOpt(q url.Values, name string) (*time.Time, *apiError) {
+	t, ok, err := queryTime(q, name)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &t, nil
 }

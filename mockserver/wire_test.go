@@ -14,7 +14,7 @@ func keys(v any) []string {
 }
 
 // TestWireShapes pins the envelopes and rows to the keys of the seeds'
-// example bodies (plus the fields API.md adds).
+// example bodies (plus the fields the API added since).
 func TestWireShapes(t *testing.T) {
 	t.Parallel()
 	srv, _ := newServer(t)

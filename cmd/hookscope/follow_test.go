@@ -129,7 +129,7 @@ func TestFollowInitialRowsOldestFirst(t *testing.T) {
 	res := f.stop()
 	assert.Equal(t, exitInterrupted, res.code)
 	got := ndjsonIDs(t, res.stdout)
-	newest := srv.MessageIDs()[:5]
+	newest := srv.OutboundMessageIDs()[:5]
 	require.Len(t, got, 5)
 	for i := range got {
 		assert.Equal(t, newest[4-i], got[i])

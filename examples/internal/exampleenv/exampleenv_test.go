@@ -24,7 +24,7 @@ func TestConnect(t *testing.T) {
 		if !strings.Contains(source, "in-process mock") {
 			t.Errorf("source %q", source)
 		}
-		if env.Mock == nil || len(env.Mock.MessageIDs()) != 50 {
+		if env.Mock == nil || len(env.Mock.OutboundMessageIDs()) != 50 {
 			t.Errorf("the mock is not the Env's, or does not hold the 50 messages asked for")
 		}
 		if _, err := c.Logs.List(context.Background(), &hookscope.LogListParams{Limit: 1}); err != nil {

@@ -1,0 +1,60 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+)
+
+// writeJSON answers status with v as JSON.
+func (s *Server) writeJSON(w http.ResponseWriter, rc *reqCtx, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.writeError(w, rc, errInternal("encoding the response failed"))
+		return
+	}
+	writeRaw(w, status, b)
+}
+
+// writeRaw answers status with the JSON in b and a newline.
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// bufPool holds response buffers; buffers that grew past maxPooledBuf are
+// left to the garbage collector.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledBuf = 1 << 20
+
+// getBuf returns an empty pooled buffer; writeBuf writes and returns it.
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+// writeBuf answers status with the JSON in b (built on *bp) and a newline,
+// as writeRaw does, then returns the buffer to the pool.
+func writeBuf(w http.ResponseWriter, status int, bp *[]byte, b []byte) {
+	b = append(b, '\n')
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	if cap(b) <= maxPooledBuf {
+		*bp = b[:0]
+		bufPool.Put(bp)
+	}
+}
+
+// listStart begins the JSON of a cursor list in a pooled buffer; rows are
+// appended to it, comma-separated, and writeList ends it.
+func listStart() (*[]byte, []byte) {
+	bp := getBuf()
+	return bp, append((*bp)[:0], `{"data":[`...)
+}
+
+// writeList ends a list begun by listStart with its meta and answers 200.
+func writeList(w http.ResponseWriter, bp *[]byte, b []byte, meta listMeta) {
+	b = append(b, `],"meta":`...)
+	b = appendListMeta(b, meta)
+	writeBuf(w, http.StatusOK, bp, append(b, '}'))
+}

@@ -1,0 +1,182 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// reqCtx is what the middleware hands a handler.
+type reqCtx struct {
+	id     string
+	seq    uint64
+	fam    family
+	key    Key
+	params map[string]string // path parameters by name
+	query  url.Values
+	// recorded is set once the request is in the journal, so that a dropped
+	// request is journaled before its connection closes, not after.
+	recorded bool
+}
+
+// handlerFunc serves one route.
+type handlerFunc func(s *Server, w http.ResponseWriter, r *http.Request, rc *reqCtx)
+
+// route is one method and path pattern ("{name}" matches one segment).
+type route struct {
+	method  string
+	pattern []string
+	scope   string // "" needs no key (presigned URLs)
+	h       handlerFunc
+}
+
+// newRoutes is the route table of a Server.
+func newRoutes() []route {
+	return []route{
+		{http.MethodGet, split("/v1/metrics/webhooks"), ScopeMetricsRead, (*Server).handleWebhookMetrics},
+		{http.MethodGet, split("/v1/metrics/messages"), ScopeMetricsRead, (*Server).handleMessageMetrics},
+		{http.MethodGet, split("/v1/logs"), ScopeLogsRead, (*Server).handleLogs},
+		{http.MethodGet, split("/v1/inbound-messages/{id}/attempts"), ScopeMessagesRead, (*Server).handleInboundAttempts},
+		{http.MethodGet, split("/v1/inbound-messages/{id}"), ScopeMessagesRead, (*Server).handleInboundMessage},
+		{http.MethodGet, split("/v1/messages/{id}/attempts"), ScopeMessagesRead, (*Server).handleOutboundAttempts},
+		{http.MethodGet, split("/api/v0/webhooks"), ScopeWebhookRead, (*Server).handleWebhookList},
+		{http.MethodPost, split("/api/v0/webhooks"), ScopeWebhookWrite, (*Server).handleWebhookCreate},
+		{http.MethodGet, split("/api/v0/webhooks/{webhook_id}"), ScopeWebhookRead, (*Server).handleWebhookGet},
+		{http.MethodPatch, split("/api/v0/webhooks/{webhook_id}"), ScopeWebhookWrite, (*Server).handleWebhookUpdate},
+		{http.MethodDelete, split("/api/v0/webhooks/{webhook_id}"), ScopeWebhookWrite, (*Server).handleWebhookDelete},
+		{http.MethodGet, split("/analytics/webhooks"), ScopeAnalyticsRead, (*Server).handleAnalytics},
+		{http.MethodGet, split(bodyPathPrefix + "{message_id}/{attempt_no}"), "", (*Server).handleResponseBody},
+	}
+}
+
+func split(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
+
+// match returns the route for method and path, whether some route has the
+// path under another method (405), and the methods allowed for the path.
+func (s *Server) match(method, path string) (*route, map[string]string, []string) {
+	segs := split(path)
+	var allowed []string
+	for i := range s.routes {
+		rt := &s.routes[i]
+		params, ok := matchPattern(rt.pattern, segs)
+		if !ok {
+			continue
+		}
+		if rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet) {
+			return rt, params, nil
+		}
+		allowed = append(allowed, rt.method)
+	}
+	return nil, nil, allowed
+}
+
+func matchPattern(pattern, segs []string) (map[string]string, bool) {
+	if len(pattern) != len(segs) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "{") {
+			if params == nil {
+				params = make(map[string]string)
+			}
+			params[p[1:len(p)-1]] = segs[i]
+			continue
+		}
+		if p != segs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// statusWriter records the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// serveHTTP is the one entry point: request id, journal, panic recovery,
+// faults, then routing, auth and the route's handler.
+func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	id, seq := s.requestID()
+	rw.Header().Set("X-Request-Id", id)
+	w := &statusWriter{ResponseWriter: rw}
+	rc := &reqCtx{id: id, seq: seq, fam: familyOf(r.URL.Path)}
+	defer func() {
+		if !rc.recorded {
+			s.record(r, rc.query, w.status)
+		}
+	}()
+	defer s.recoverPanic(w, rc)
+
+	if f := s.takeFault(r.Method, r.URL.Path); f != nil {
+		if done := s.applyFault(w, r, rc, f); done {
+			return
+		}
+	}
+	rt, err := s.route(r, rc)
+	if err != nil {
+		s.writeError(w, rc, err)
+		return
+	}
+	rt.h(s, w, r, rc)
+}
+
+// recoverPanic answers a handler's panic as a 500 INTERNAL_ERROR in the
+// endpoint's envelope, unless the answer has begun or the panic aborts the
+// connection on purpose.
+func (s *Server) recoverPanic(w *statusWriter, rc *reqCtx) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler || w.status != 0 {
+			panic(v)
+		}
+		s.writeError(w, rc, errInternal("an internal error occurred"))
+	}
+}
+
+// route finds r's route, checks its key and scope, and fills rc's path
+// parameters, key and query.
+func (s *Server) route(r *http.Request, rc *reqCtx) (*route, *apiError) {
+	rt, params, allowed := s.match(r.Method, r.URL.Path)
+	if rt == nil {
+		if len(allowed) > 0 {
+			return nil, &apiError{status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED",
+				msg: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path), allow: allowed}
+		}
+		return nil, &apiError{status: http.StatusNotFound, code: "NOT_FOUND", msg: "no such endpoint: " + r.URL.Path}
+	}
+	rc.params = params
+	if rt.scope != "" {
+		key, ok := s.authenticate(r)
+		if !ok {
+			return nil, &apiError{status: http.StatusUnauthorized, code: codeUnauthorized, msg: "authentication failed"}
+		}
+		if !slices.Contains(key.Scopes, rt.scope) {
+			return nil, &apiError{status: http.StatusForbidden, code: codeForbidden, msg: "missing required scope"}
+		}
+		rc.key = key
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, invalid("query", "the query string is malformed")
+	}
+	rc.query = q
+	return rt, nil
+}

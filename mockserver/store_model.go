@@ -1,0 +1,241 @@
+package mockserver
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	hookscope "github.com/hookscope/hookscope-go"
+)
+
+// absent marks an attempt's optional integer field as not present on the wire.
+const absent int64 = -1
+
+// maxAttempts is the number of attempts after which an outbound message that
+// never got a 2xx becomes failed_permanent.
+const maxAttempts = 8
+
+// store is the one data model behind every endpoint. Everything a handler
+// answers is computed from its records: organizations, keys, endpoints,
+// outbound and inbound messages and their attempts.
+//
+// The store owns its lock: handlers call its methods, which take mu and
+// release it before they return. Methods and functions named …Locked are
+// the pieces those methods are built from; they run with mu held.
+type store struct {
+	mu   sync.RWMutex
+	orgs map[string]*org // by org id
+	keys map[string]Key  // by token
+	// msgs finds any message (outbound or inbound) by id, for the presigned
+	// response-body URLs, which carry no API key.
+	msgs map[string]*message
+	// idem maps method, org id and Idempotency-Key to the first answer of
+	// that write, which a retry with the same key gets again.
+	idem map[string]idemAnswer
+	// rng draws the ids of records added at runtime.
+	rng *rand.Rand
+}
+
+func newStore(rng *rand.Rand) *store {
+	return &store{
+		orgs: make(map[string]*org),
+		keys: make(map[string]Key),
+		msgs: make(map[string]*message),
+		idem: make(map[string]idemAnswer),
+		rng:  rng,
+	}
+}
+
+// org is one organization and its indexes.
+type org struct {
+	id string
+	// endpoints in creation order (deleted ones included, so that an
+	// endpoint's ordinal stays valid); byEndpointID finds them by id.
+	endpoints    []*endpoint
+	byEndpointID map[string]*endpoint
+	// outboundBy holds the outbound messages sorted by (created_at, id)
+	// ascending, one slice per filter combination of /v1/logs: {"", ""},
+	// {ep, ""}, {"", status}, {ep, status}.
+	outboundBy map[filterKey][]*message
+	// inbound messages sorted by (created_at, id) ascending.
+	inbound []*message
+	// roll holds the counters of the metrics endpoints per minute, per hour
+	// and per UTC day (rollMinute, rollHour, rollDay), kept on insert.
+	roll [rollLevels]rollLevel
+	// days holds the analytics aggregates of each UTC day, kept on insert.
+	days map[int64]*dayAgg
+}
+
+// endpoint is a webhook endpoint ("webhook" and "endpoint" are one entity),
+// with the running aggregates its delivery_stats are read from.
+type endpoint struct {
+	id string
+	// ordinal is the endpoint's position in org.endpoints: its key in the
+	// rollups and the day aggregates.
+	ordinal    int32
+	name       string
+	url        string
+	kind       hookscope.EndpointKind
+	active     bool
+	encrypted  bool
+	secret     string
+	app        hookscope.App
+	eventTypes []string
+	ip         string
+	createdAt  time.Time
+	updatedAt  time.Time
+	deleted    bool
+
+	// Aggregates over the endpoint's outbound messages, kept on insert.
+	total          int64 // messages
+	succeeded      int64 // messages that succeeded = attempts with a 2xx
+	failedAttempts int64 // attempts without a 2xx (HTTP error or network error)
+	latencySum     int64 // Σ response_latency_ms over attempts that have one
+	latencyN       int64 // number of such attempts
+	lastAttempt    time.Time
+	failTimes      []int64 // created_at (unix ns) of failed attempts, ascending
+}
+
+// message is an outbound or inbound message. It never changes once stored
+// (its endpoint's url may), so it can be read after the lock is released.
+type message struct {
+	id            string
+	inbound       bool
+	org           *org
+	ep            *endpoint
+	eventType     string
+	resourceID    string
+	payload       []byte // JSON
+	createdAt     time.Time
+	status        hookscope.MessageStatus
+	nextAttemptAt time.Time // pending_retry only
+	attempts      []attempt
+	// row caches the encoded /v1/logs row (outbound messages), filled by
+	// the first request that serves it.
+	row atomic.Pointer[renderedRow]
+	// event caches the encoded recent_events entry (outbound messages).
+	event atomic.Pointer[[]byte]
+}
+
+// attempt is one delivery attempt. Integer fields hold absent when the wire
+// leaves them out; status 0 is a network error (no response_status).
+type attempt struct {
+	id         string
+	no         int
+	at         time.Time
+	status     int
+	latency    int64
+	processing int64 // outbound only; absent on inbound attempts
+	dns        int64
+	tcp        int64
+	tls        int64
+	ttfb       int64
+	transfer   int64
+	reused     bool
+	errText    string
+	retryType  hookscope.RetryType
+	retryAfter int64
+	ip         string
+	truncated  bool
+}
+
+func (a *attempt) succeeded() bool { return a.status >= 200 && a.status <= 299 }
+
+// statusClass is the http_status_class group of an attempt.
+func (a *attempt) statusClass() uint8 {
+	switch {
+	case a.status == 0:
+		return classNetwork
+	case a.status < 300:
+		return class2xx
+	case a.status < 400:
+		return class3xx
+	case a.status < 500:
+		return class4xx
+	}
+	return class5xx
+}
+
+// lastAttempt returns m's last attempt, or nil.
+func (m *message) lastAttempt() *attempt {
+	if len(m.attempts) == 0 {
+		return nil
+	}
+	return &m.attempts[len(m.attempts)-1]
+}
+
+// successAttempt returns m's successful attempt, or nil.
+func (m *message) successAttempt() *attempt {
+	if a := m.lastAttempt(); a != nil && a.succeeded() {
+		return a
+	}
+	return nil
+}
+
+// orgLocked returns the org with id, creating it empty.
+func (s *store) orgLocked(id string) *org {
+	o, ok := s.orgs[id]
+	if !ok {
+		o = &org{
+			id:           id,
+			byEndpointID: make(map[string]*endpoint),
+			outboundBy:   make(map[filterKey][]*message),
+			days:         make(map[int64]*dayAgg),
+		}
+		for i := range o.roll {
+			o.roll[i].m = make(map[int64][]rollEntry)
+		}
+		s.orgs[id] = o
+	}
+	return o
+}
+
+// addKey makes the store accept k, creating its organization if new.
+func (s *store) addKey(k Key) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgLocked(k.Org)
+	s.keys[k.Token] = k
+}
+
+// key returns the key with token.
+func (s *store) key(token string) (Key, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k, ok := s.keys[token]
+	return k, ok
+}
+
+// addEndpointLocked adds ep to o.
+func (o *org) addEndpointLocked(ep *endpoint) {
+	ep.ordinal = int32(len(o.endpoints))
+	o.endpoints = append(o.endpoints, ep)
+	o.byEndpointID[ep.id] = ep
+}
+
+// liveEndpoints returns the endpoints that are not deleted, sorted by
+// (created_at, id): the order of GET /api/v0/webhooks.
+func (o *org) liveEndpoints() []*endpoint {
+	out := make([]*endpoint, 0, len(o.endpoints))
+	for _, ep := range o.endpoints {
+		if !ep.deleted {
+			out = append(out, ep)
+		}
+	}
+	slices.SortFunc(out, func(a, b *endpoint) int {
+		return cmp.Or(a.createdAt.Compare(b.createdAt), cmp.Compare(a.id, b.id))
+	})
+	return out
+}
+
+// endpoint returns the live endpoint with id, or nil.
+func (o *org) endpoint(id string) *endpoint {
+	ep := o.byEndpointID[id]
+	if ep == nil || ep.deleted {
+		return nil
+	}
+	return ep
+}
