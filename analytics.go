@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -155,22 +154,6 @@ func (e *AnalyticsEvent) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the wire's format, so that a server (the mock) can reuse
-// the type.
-func (e AnalyticsEvent) MarshalJSON() ([]byte, error) {
-	w := analyticsEventWire{
-		ID: e.ID, WebhookID: e.WebhookID, OrganizationID: e.OrganizationID, URL: e.URL,
-		Event: e.Event, ResourceID: e.ResourceID, Payload: orNull(e.Payload),
-		ResponseStatus: e.ResponseStatus, ResponseBody: e.ResponseBody, Error: orNull(e.Error),
-		Retries: e.Retries, CreatedAt: analyticsTime(e.CreatedAt), UpdatedAt: analyticsTime(e.UpdatedAt),
-		DelayMS: e.DelayMS, Done: intBool(e.Done),
-	}
-	if e.FirstSentAt != nil {
-		w.FirstSentAt = new(analyticsTime(*e.FirstSentAt))
-	}
-	return json.Marshal(w)
-}
-
 // UnmarshalJSON reads the hour as "YYYY-MM-DD HH:MM:SS".
 func (h *HourlyCount) UnmarshalJSON(b []byte) error {
 	var w struct {
@@ -182,14 +165,6 @@ func (h *HourlyCount) UnmarshalJSON(b []byte) error {
 	}
 	h.Hour, h.Count = time.Time(w.Hour), w.Count
 	return nil
-}
-
-// MarshalJSON writes the hour as "YYYY-MM-DD HH:MM:SS".
-func (h HourlyCount) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Hour  analyticsTime `json:"hour"`
-		Count int64         `json:"count"`
-	}{analyticsTime(h.Hour), h.Count})
 }
 
 // analyticsTime is a UTC time in AnalyticsTimeLayout. RFC 3339 is accepted
@@ -212,10 +187,6 @@ func (t *analyticsTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (t analyticsTime) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(t).UTC().Format(AnalyticsTimeLayout) + `"`), nil
-}
-
 // intBool is the wire's 0/1 boolean (true and false are accepted too).
 type intBool bool
 
@@ -231,20 +202,9 @@ func (b *intBool) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func (b intBool) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.Itoa(map[bool]int{false: 0, true: 1}[bool(b)])), nil
-}
-
 func nullToNil(r json.RawMessage) json.RawMessage {
 	if len(r) == 0 || string(r) == "null" {
 		return nil
-	}
-	return r
-}
-
-func orNull(r json.RawMessage) json.RawMessage {
-	if len(r) == 0 {
-		return json.RawMessage("null")
 	}
 	return r
 }

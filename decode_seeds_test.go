@@ -530,37 +530,6 @@ func requireInt64(t *testing.T, want int64, got *int64, field string) {
 	assert.Equalf(t, want, *got, "%s", field)
 }
 
-// The analytics types marshal back to the wire's format (the mock server
-// reuses them): decoding seed 004 and encoding the result gives the seed's
-// "data" object back.
-func TestSeed004AnalyticsRoundTrip(t *testing.T) {
-	t.Parallel()
-	c, f := newFakeAPI(t)
-	f.on(http.MethodGet, "/analytics/webhooks", respondFile(t, 200, "seed004_analytics_200.json"))
-	an, err := c.Analytics.Webhooks(context.Background())
-	require.NoError(t, err)
-
-	var seed struct {
-		Data json.RawMessage `json:"data"`
-	}
-	require.NoError(t, json.Unmarshal(readTestdata(t, "seed004_analytics_200.json"), &seed))
-	got, err := json.Marshal(an)
-	require.NoError(t, err)
-	assert.JSONEq(t, string(seed.Data), string(got))
-	assert.Contains(t, string(got), `"created_at":"2025-07-01 23:26:30"`)
-	assert.Contains(t, string(got), `"done":0`)
-
-	done := an.LastEvents[0]
-	done.Done = true
-	done.Payload = nil
-	done.FirstSentAt = new(utcTime(2025, 7, 2, 1, 2, 3))
-	b, err := json.Marshal(done)
-	require.NoError(t, err)
-	assert.Contains(t, string(b), `"done":1`)
-	assert.Contains(t, string(b), `"payload":null`)
-	assert.Contains(t, string(b), `"first_sent_at":"2025-07-02 01:02:03"`)
-}
-
 func TestGranularityDuration(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, time.Minute, hookscope.GranularityMinute.Duration())

@@ -2,7 +2,6 @@ package hookscope
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/http"
 	"regexp"
@@ -75,22 +74,6 @@ type ListMeta struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 	// HasMore reports whether more rows exist after this page.
 	HasMore bool `json:"has_more"`
-}
-
-// MarshalJSON writes next_cursor as null on the last page, as the API does.
-func (m ListMeta) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		RequestID  string  `json:"request_id,omitempty"`
-		NextCursor *string `json:"next_cursor"`
-		HasMore    bool    `json:"has_more"`
-	}{m.RequestID, nullIfEmpty(m.NextCursor), m.HasMore})
-}
-
-func nullIfEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // LogEntry is one outbound message in the delivery log. Fields that do not

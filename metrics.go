@@ -2,7 +2,6 @@ package hookscope
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/http"
 	"time"
@@ -161,15 +160,6 @@ type MetricsMeta struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 	// RequestID is the response's X-Request-Id.
 	RequestID string `json:"-"`
-}
-
-// MarshalJSON writes next_cursor as null on the last page, as the API does.
-func (m MetricsMeta) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		AsOf       time.Time `json:"as_of"`
-		Limit      int       `json:"limit"`
-		NextCursor *string   `json:"next_cursor"`
-	}{m.AsOf, m.Limit, nullIfEmpty(m.NextCursor)})
 }
 
 // MetricsService reads GET /v1/metrics/webhooks and GET /v1/metrics/messages.
