@@ -56,7 +56,7 @@ func WithOnReject(f func(r *http.Request, err error)) HandlerOption {
 //
 // The handler reads at most DefaultMaxBodyBytes (1 MiB) unless
 // WithMaxBodyBytes changes it. It answers, with the status text only and
-// never the reason:
+// never the reason (WithOnReject receives it):
 //   - 400 when a webhook-* header is missing or the body cannot be read,
 //   - 401 when the timestamp or the signature does not verify,
 //   - 413 when the body is larger than the cap.
@@ -81,8 +81,8 @@ func Handler(secret string, next http.Handler, opts ...HandlerOption) http.Handl
 
 // Handler returns an http.Handler that verifies each request with v and
 // passes it on to next only when it is genuine; see the package-level
-// Handler for what it answers otherwise. A nil next or a bad option makes
-// every request a 500.
+// Handler for what it answers otherwise. A nil next, a bad option or a
+// Verifier not made by NewVerifier makes every request a 500.
 func (v *Verifier) Handler(next http.Handler, opts ...HandlerOption) http.Handler {
 	c := handlerConfig{maxBody: DefaultMaxBodyBytes}
 	var cfgErr error
@@ -96,6 +96,9 @@ func (v *Verifier) Handler(next http.Handler, opts ...HandlerOption) http.Handle
 	}
 	if next == nil && cfgErr == nil {
 		cfgErr = errors.New("webhook: Handler: next must not be nil")
+	}
+	if err := v.usable(); err != nil && cfgErr == nil {
+		cfgErr = err
 	}
 	if cfgErr != nil {
 		return misconfigured{err: cfgErr, onReject: c.onReject}

@@ -241,6 +241,8 @@ func TestHandlerMisconfigured(t *testing.T) {
 			return webhook.Handler(secret, &echo{}, webhook.WithMaxBodyBytes(0), o)
 		}, nil, "WithMaxBodyBytes"},
 		{"nil next", func(o webhook.HandlerOption) http.Handler { return v.Handler(nil, o) }, nil, "next must not be nil"},
+		{"zero Verifier", func(o webhook.HandlerOption) http.Handler { return (&webhook.Verifier{}).Handler(&echo{}, o) }, webhook.ErrInvalidSecret, "not made by NewVerifier"},
+		{"nil Verifier", func(o webhook.HandlerOption) http.Handler { return (*webhook.Verifier)(nil).Handler(&echo{}, o) }, webhook.ErrInvalidSecret, "not made by NewVerifier"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

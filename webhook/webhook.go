@@ -77,7 +77,9 @@ var (
 )
 
 // Verifier checks deliveries signed with one secret. It is safe for
-// concurrent use and never changes after NewVerifier returns it.
+// concurrent use and never changes after NewVerifier returns it. A Verifier
+// not made by NewVerifier (nil or the zero value) refuses every delivery
+// with ErrInvalidSecret.
 type Verifier struct {
 	key       []byte
 	tolerance time.Duration
@@ -149,11 +151,23 @@ func Verify(secret string, h http.Header, body []byte) error {
 // matches and webhook-timestamp lies within the tolerance. The error matches
 // ErrMissingHeaders, ErrTimestamp or ErrInvalidSignature.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	d, err := v.parseHeaders(h)
 	if err != nil {
 		return err
 	}
 	return v.check(d, body)
+}
+
+// usable refuses a nil or zero Verifier (one not made by NewVerifier)
+// instead of panicking or verifying with an empty key.
+func (v *Verifier) usable() error {
+	if v == nil || len(v.key) == 0 || v.now == nil || v.tolerance <= 0 {
+		return fmt.Errorf("%w: Verifier not made by NewVerifier", ErrInvalidSecret)
+	}
+	return nil
 }
 
 // delivery is what the headers of one delivery say.

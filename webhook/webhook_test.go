@@ -366,3 +366,12 @@ func TestVerifierNeverPrintsItsKey(t *testing.T) {
 	}
 	assert.Equal(t, "webhook.Verifier{tolerance: 5m0s}", fmt.Sprint(ver))
 }
+
+func TestZeroVerifierRefusesEverything(t *testing.T) {
+	t.Parallel()
+	v := vectors[0]
+	h := headers(v.msgID, v.timestamp, v.signature)
+	for _, ver := range []*webhook.Verifier{nil, {}} {
+		require.ErrorIs(t, ver.Verify(h, []byte(v.payload)), webhook.ErrInvalidSecret)
+	}
+}
