@@ -124,7 +124,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, fmt.Errorf("%w: Content-Length %d, cap %d", ErrBodyTooLarge, r.ContentLength, h.cfg.maxBody))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.maxBody))
+	src := r.Body
+	if src == nil { // a hand-made request; servers always set a Body
+		src = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, src, h.cfg.maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			err = fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, h.cfg.maxBody)
