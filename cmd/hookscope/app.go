@@ -125,6 +125,16 @@ func (a *app) exit(ctx context.Context, cmdPath string, err error) int {
 	return exitAPIError
 }
 
+// errorText describes err for stderr: an API error with its status, code
+// and request id.
+func errorText(err error) string {
+	var apiErr *hookscope.APIError
+	if errors.As(err, &apiErr) {
+		return describeAPIError(apiErr)
+	}
+	return err.Error()
+}
+
 // describeAPIError gives an API error's message, status, code and request id
 // (to quote to support) on one line.
 func describeAPIError(e *hookscope.APIError) string {

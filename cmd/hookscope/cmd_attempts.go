@@ -138,6 +138,13 @@ inbound message's attempts instead.`,
 				}
 				doc.Attempts = append(doc.Attempts, newAttemptRow(at))
 			}
+			if inbound && len(doc.Attempts) == 0 {
+				// The attempts endpoint lists none for an unknown id; the
+				// message endpoint tells an unknown id (404) apart.
+				if _, err := s.c.Attempts.GetInboundMessage(ctx, args[0]); err != nil {
+					return err
+				}
+			}
 			w := cmd.OutOrStdout()
 			switch format {
 			case "json":
@@ -180,7 +187,11 @@ func (r attemptRow) result() string {
 
 func (a *app) printAttempts(w io.Writer, doc attemptsDoc) {
 	if len(doc.Attempts) == 0 {
-		fmt.Fprintf(w, "No attempts for %s message %s (unknown ids also list none).\n", doc.Direction, doc.MessageID)
+		msg := fmt.Sprintf("No attempts for %s message %s yet.", doc.Direction, doc.MessageID)
+		if doc.Direction == "outbound" {
+			msg = fmt.Sprintf("No attempts for outbound message %s: it has none yet, or no such message exists (ids come from hookscope logs).", doc.MessageID)
+		}
+		fmt.Fprintln(w, msg)
 		return
 	}
 	var longest int64

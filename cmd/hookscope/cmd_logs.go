@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -144,7 +145,9 @@ attempt's HTTP status and latency, and the last error.
 --follow prints the newest --limit rows oldest first, then keeps polling every
 --interval and prints new messages as they are created, like tail -f: no row
 twice and none skipped. Ctrl-C stops it. A row is printed once, when it first
-appears; later changes of its status are not followed.
+appears, with its status then (with --status, if it has that status then); later
+changes of its status are not followed. A poll that fails on a server or network
+error (after the retries) is reported on stderr and tried again.
 -o json is one array (NDJSON, one row per line, with --follow).`,
 		Args: exactArgs(),
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
@@ -184,6 +187,9 @@ appears; later changes of its status are not followed.
 			if !follow {
 				switch format {
 				case "json":
+					if rows == nil {
+						rows = []logRow{}
+					}
 					return writeJSON(w, rows)
 				case "csv":
 					out := make([][]string, len(rows))
@@ -200,7 +206,8 @@ appears; later changes of its status are not followed.
 			}
 
 			emit := a.logEmitter(w, format)
-			return followLogs(ctx, s.c, params, rows, emit, interval, a.sys.afterPoll)
+			warn := func(msg string) { fmt.Fprintf(a.sys.Stderr, "hookscope: %s\n", msg) }
+			return followLogs(ctx, s.c, params, rows, emit, warn, interval, a.sys.afterPoll)
 		}),
 	}
 	f.register(cmd)
@@ -267,7 +274,7 @@ func (a *app) logEmitter(w io.Writer, format string) func(*logRow) error {
 // skipped, so no row is printed twice, and none created at or after it is
 // missed.
 func followLogs(ctx context.Context, c *hookscope.Client, params *hookscope.LogListParams, initial []logRow,
-	emit func(*logRow) error, interval time.Duration, afterPoll func()) error {
+	emit func(*logRow) error, warn func(string), interval time.Duration, afterPoll func()) error {
 	if err := emit(nil); err != nil { // the header, even when nothing is printed yet
 		return err
 	}
@@ -306,14 +313,25 @@ func followLogs(ctx context.Context, c *hookscope.Client, params *hookscope.LogL
 		p := *params
 		p.StartTime, p.Cursor, p.Limit = boundary, "", hookscope.LogsMaxLimit
 		var fresh []logRow
+		var pollErr error
 		for e, err := range c.Logs.All(ctx, &p) {
 			if err != nil {
-				return err
+				pollErr = err
+				break
 			}
 			if e.CreatedAt.Equal(boundary) && seen[e.MessageID] {
 				continue
 			}
 			fresh = append(fresh, newLogRow(e))
+		}
+		if pollErr != nil {
+			if ctx.Err() != nil || !transient(pollErr) {
+				return pollErr
+			}
+			// The SDK has retried already; a server still failing is
+			// reported, and the next poll asks again from the same point.
+			warn(fmt.Sprintf("poll failed, trying again in %s: %s", interval, errorText(pollErr)))
+			fresh = nil
 		}
 		slices.SortFunc(fresh, func(x, y logRow) int {
 			return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.MessageID, y.MessageID))
@@ -329,4 +347,15 @@ func followLogs(ctx context.Context, c *hookscope.Client, params *hookscope.LogL
 		}
 		timer.Reset(interval)
 	}
+}
+
+// transient reports whether a poll's error may pass by itself: a server
+// error, a rate limit, or no answer at all (a network error).
+func transient(err error) bool {
+	if errors.Is(err, hookscope.ErrServer) || errors.Is(err, hookscope.ErrRateLimited) {
+		return true
+	}
+	var apiErr *hookscope.APIError
+	var pe *hookscope.ParamError
+	return !errors.As(err, &apiErr) && !errors.As(err, &pe)
 }

@@ -112,7 +112,7 @@ func (a *app) webhooksListCmd() *cobra.Command {
 				return writeCSV(w, []string{"id", "name", "url", "kind", "active", "event_types", "messages",
 					"message_success_rate_pct", "messages_24h", "failed_attempts_24h", "created_at"}, rows)
 			}
-			t := newTable("ID", "NAME", "URL", "KIND", "ACTIVE", "MESSAGES", "SUCCESS", "24H MESSAGES", "24H FAILED ATTEMPTS").alignRight(5, 6, 7, 8)
+			t := newTable("ID", "NAME", "URL", "KIND", "ACTIVE", "MESSAGES", "MSG SUCCESS", "24H MESSAGES", "24H FAILED ATTEMPTS").alignRight(5, 6, 7, 8)
 			for _, h := range hooks {
 				active := cell{text: "yes", color: colGreen}
 				if !h.Active {

@@ -80,6 +80,7 @@ func TestAPIErrorsExit1(t *testing.T) {
 		{"not found", api, []string{"webhooks", "get", "ep_0123456789abcdef0123456789abcdef"}, []string{"WEBHOOK_NOT_FOUND", "HTTP 404", "request id "}},
 		{"missing scope", api, []string{"logs"}, []string{"FORBIDDEN", "HTTP 403", "request id "}},
 		{"plan gate", api, []string{"metrics", "failed", "--granularity", "minute", "--since", "1h"}, []string{"GRANULARITY_NOT_AVAILABLE", "request id "}},
+		{"unknown inbound message", api, []string{"attempts", "--inbound", "019bc186-0000-7000-8000-000000000000"}, []string{"FORBIDDEN"}},
 		{"unknown key", map[string]string{"HOOKSCOPE_API_KEY": secretKey + "x", "HOOKSCOPE_BASE_URL": srv.URL()}, []string{"health"}, []string{"UNAUTHORIZED", "HTTP 401"}},
 		{"key flag", nil, []string{"health", "--api-key", secretKey + "y", "--base-url", srv.URL()}, []string{"UNAUTHORIZED"}},
 	}
@@ -159,4 +160,17 @@ func TestCompletion(t *testing.T) {
 	}
 	res := runCLI(t, cliOpts{}, "__complete", "metrics", "")
 	assert.Contains(t, res.stdout, "delivered\nfailed\nretried\n", "metric names complete")
+}
+
+// TestEmptyResults checks that an empty answer is an empty JSON array, not
+// null, and an unknown inbound message a 404.
+func TestEmptyResults(t *testing.T) {
+	t.Parallel()
+	res := runCLI(t, cliOpts{}, "logs", "--since", "2026-01-15T11:59:59.9Z", "--status", "succeeded", "-o", "json")
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Equal(t, "[]\n", res.stdout)
+
+	res = runCLI(t, cliOpts{}, "attempts", "--inbound", "019bc186-0000-7000-8000-000000000000")
+	assert.Equal(t, exitAPIError, res.code)
+	assert.Contains(t, res.stderr, "MESSAGE_NOT_FOUND")
 }

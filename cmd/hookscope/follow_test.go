@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	hookscope "github.com/hookscope/hookscope-go"
 	"github.com/hookscope/hookscope-go/mockserver"
 )
 
@@ -134,4 +135,26 @@ func TestFollowInitialRowsOldestFirst(t *testing.T) {
 	for i := range got {
 		assert.Equal(t, newest[4-i], got[i])
 	}
+}
+
+// TestFollowSurvivesServerErrors makes one poll fail with 503s past the
+// SDK's retries: the command says so on stderr and the next poll prints
+// what the failed one would have.
+func TestFollowSurvivesServerErrors(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock()
+	defer srv.Close()
+	f := startFollow(t, srv, "--limit", "1")
+	srv.InjectFault(mockserver.Fault{Path: "/v1/logs", Status: 503, Times: 1 + hookscope.DefaultMaxRetries})
+	id, err := srv.AddMessage(mockserver.Message{EndpointID: srv.EndpointIDs("")[1]})
+	require.NoError(t, err)
+	f.next() // fails
+	f.next() // succeeds
+	res := f.stop()
+	assert.Equal(t, exitInterrupted, res.code)
+	assert.Contains(t, res.stderr, "poll failed, trying again in 1ms")
+	assert.Contains(t, res.stderr, "HTTP 503")
+	got := ndjsonIDs(t, res.stdout)
+	require.Len(t, got, 2)
+	assert.Equal(t, id, got[1])
 }
