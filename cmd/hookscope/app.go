@@ -232,9 +232,10 @@ stderr), 2 usage error, 130 interrupted.`,
 	pf.StringVar(&a.g.baseURL, "base-url", "", "API base URL (default: $HOOKSCOPE_BASE_URL, else "+hookscope.DefaultBaseURL+")")
 	pf.BoolVar(&a.g.mock, "mock", false, "use the embedded mock server even when a key is set")
 	pf.Int64Var(&a.g.seed, "seed", defaultSeed, "the embedded mock's data seed")
-	pf.StringVarP(&a.g.output, "output", "o", "", "output format: table, json or csv")
+	pf.StringVarP(&a.g.output, "output", "o", "", "output format: table, json or csv (metrics: also chart, its default)")
 	pf.BoolVar(&a.g.noColor, "no-color", false, "no colour (also: NO_COLOR set)")
 
+	_ = root.RegisterFlagCompletionFunc("output", fixedCompletion("table", "json", "csv", "chart"))
 	root.AddCommand(
 		a.healthCmd(),
 		a.logsCmd(),
@@ -320,4 +321,9 @@ func (a *app) groupRunE(cmd *cobra.Command, args []string) error {
 		return usagef("%s: missing command: one of %s", cmd.CommandPath(), strings.Join(names, ", "))
 	}
 	return usagef("%s: unknown command %q: want one of %s", cmd.CommandPath(), args[0], strings.Join(names, ", "))
+}
+
+// fixedCompletion completes a flag from a fixed list of values.
+func fixedCompletion(values ...string) cobra.CompletionFunc {
+	return cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)
 }

@@ -116,6 +116,7 @@ Without --until, the window ends when the export begins.`,
 	cmd.Flags().StringVar(&format, "format", "ndjson", "file format: ndjson or csv")
 	cmd.Flags().StringVar(&out, "out", "", "the file to write (required)")
 	cmd.Flags().StringVar(&statePath, "state", "", "a file that keeps the position, to resume after an interruption")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("ndjson", "csv"))
 	return cmd
 }
 

@@ -105,6 +105,7 @@ func (f *logFilters) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.endpoint, "endpoint", "", "only messages of this endpoint (ep_…)")
 	cmd.Flags().StringVar(&f.since, "since", "", "only messages created at or after: a duration before now (90m, 24h, 7d) or an RFC 3339 time")
 	cmd.Flags().StringVar(&f.until, "until", "", "only messages created at or before: a duration before now or an RFC 3339 time")
+	_ = cmd.RegisterFlagCompletionFunc("status", fixedCompletion("queued", "delivering", "succeeded", "pending_retry", "failed_permanent"))
 }
 
 // params checks the filters and builds the query.

@@ -173,6 +173,8 @@ and, with --compare (the default), the prior period of the same length; with
 	cmd.Flags().BoolVar(&compare, "compare", true, "add the prior period of the same length (--compare=false to leave it out)")
 	cmd.Flags().StringVar(&since, "since", "24h", "start of the window: a duration before its end (90m, 24h, 7d) or an RFC 3339 time")
 	cmd.Flags().StringVar(&until, "until", "", "end of the window: a duration before now or an RFC 3339 time (default now)")
+	_ = cmd.RegisterFlagCompletionFunc("granularity", fixedCompletion("minute", "hour", "day"))
+	_ = cmd.RegisterFlagCompletionFunc("group-by", fixedCompletion("endpoint_id", "kind", "http_status_class"))
 	return cmd
 }
 

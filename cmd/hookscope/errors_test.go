@@ -160,6 +160,8 @@ func TestCompletion(t *testing.T) {
 	}
 	res := runCLI(t, cliOpts{}, "__complete", "metrics", "")
 	assert.Contains(t, res.stdout, "delivered\nfailed\nretried\n", "metric names complete")
+	res = runCLI(t, cliOpts{}, "__complete", "logs", "--status", "")
+	assert.Contains(t, res.stdout, "pending_retry\nfailed_permanent\n", "flag values complete")
 }
 
 // TestEmptyResults checks that an empty answer is an empty JSON array, not
