@@ -226,11 +226,7 @@ func (a *app) printAttempts(w io.Writer, doc attemptsDoc) {
 			succeeded++
 		}
 	}
-	noun := "attempts"
-	if len(doc.Attempts) == 1 {
-		noun = "attempt"
-	}
-	fmt.Fprintf(w, "%d %s of %s message %s, %d succeeded.\n", len(doc.Attempts), noun, doc.Direction, doc.MessageID, succeeded)
+	fmt.Fprintf(w, "%s of %s message %s, %d succeeded.\n", plural(len(doc.Attempts), "attempt", "attempts"), doc.Direction, doc.MessageID, succeeded)
 	if doc.MoreAttempts {
 		fmt.Fprintf(w, "The message has more attempts than the API lists (%d at most).\n", hookscope.AttemptsMaxPerList)
 	}

@@ -30,17 +30,19 @@ type metricsBucket struct {
 type metricsDoc struct {
 	Metric string `json:"metric"`
 	// Counts says what one unit is: attempts.
-	Counts      string          `json:"counts"`
-	Granularity string          `json:"granularity"`
-	GroupBy     *string         `json:"group_by,omitempty"`
-	From        time.Time       `json:"from"`
-	To          time.Time       `json:"to"`
-	PriorFrom   *time.Time      `json:"prior_from,omitempty"`
-	PriorTo     *time.Time      `json:"prior_to,omitempty"`
-	AsOf        time.Time       `json:"as_of"`
-	Total       int64           `json:"total"`
-	PriorTotal  *int64          `json:"prior_total,omitempty"`
-	Buckets     []metricsBucket `json:"buckets"`
+	Counts      string     `json:"counts"`
+	Granularity string     `json:"granularity"`
+	GroupBy     *string    `json:"group_by,omitempty"`
+	From        time.Time  `json:"from"`
+	To          time.Time  `json:"to"`
+	PriorFrom   *time.Time `json:"prior_from,omitempty"`
+	PriorTo     *time.Time `json:"prior_to,omitempty"`
+	AsOf        time.Time  `json:"as_of"`
+	// Total sums the buckets' values; PriorTotal the prior values of the
+	// buckets whose value is known (not null), so that the two compare.
+	Total      int64           `json:"total"`
+	PriorTotal *int64          `json:"prior_total,omitempty"`
+	Buckets    []metricsBucket `json:"buckets"`
 }
 
 // metricWords says what a metric counts, for titles.
@@ -148,7 +150,9 @@ and, with --compare (the default), the prior period of the same length; with
 					if b.Value != nil {
 						doc.Total += *b.Value
 					}
-					if b.PriorValue != nil && doc.PriorTotal != nil {
+					// Like for like: the prior total counts the buckets whose
+					// current value is known.
+					if b.Value != nil && b.PriorValue != nil && doc.PriorTotal != nil {
 						*doc.PriorTotal += *b.PriorValue
 					}
 					doc.Buckets = append(doc.Buckets, mb)
@@ -246,6 +250,16 @@ func valueText(v *int64) string {
 }
 
 func (a *app) metricsSummary(w io.Writer, doc metricsDoc) {
+	pending := 0
+	for _, b := range doc.Buckets {
+		if b.Value == nil {
+			pending++
+		}
+	}
+	if pending > 0 {
+		fmt.Fprintf(w, "%s after %s UTC: not aggregated yet (…, a gap in the chart); totals leave them out.\n",
+			plural(pending, "bucket starts", "buckets start"), tableTime(doc.AsOf))
+	}
 	line := fmt.Sprintf("Total: %d attempts", doc.Total)
 	if doc.PriorTotal != nil {
 		line += fmt.Sprintf("; prior period (%s to %s): %d, change %s", tableTimePtr(doc.PriorFrom), tableTimePtr(doc.PriorTo),

@@ -85,6 +85,8 @@ func TestGolden(t *testing.T) {
 		{"metrics table", []string{"metrics", "failed", "-o", "table", "--since", "6h"}},
 		{"metrics json", []string{"metrics", "failed", "-o", "json", "--since", "3h"}},
 		{"metrics csv", []string{"metrics", "retried", "-o", "csv", "--since", "3h", "--compare=false"}},
+		{"metrics future", []string{"metrics", "failed", "--since", "8h", "--until", "2026-01-15T15:00:00Z"}},
+		{"metrics future table", []string{"metrics", "failed", "-o", "table", "--since", "3h", "--until", "2026-01-15T14:00:00Z"}},
 		{"metrics grouped", []string{"metrics", "delivered", "--group-by", "http_status_class", "--since", "7d", "--granularity", "day"}},
 		{"metrics grouped json", []string{"metrics", "failed", "--group-by", "kind", "--since", "2h", "-o", "json"}},
 		{"analytics", []string{"analytics"}},
@@ -150,4 +152,29 @@ func TestGoldenWebhookWrites(t *testing.T) {
 	res = runCLI(t, o, "webhooks", "get", created.ID)
 	assert.Equal(t, exitAPIError, res.code, "deleted: 404")
 	assert.Contains(t, res.stderr, "WEBHOOK_NOT_FOUND")
+}
+
+// TestMetricsPriorTotalLikeForLike checks that the prior period's total
+// counts only the buckets whose current value is known: a window reaching
+// past now compares the aggregated part with the same part of the prior
+// period, not with all of it.
+func TestMetricsPriorTotalLikeForLike(t *testing.T) {
+	t.Parallel()
+	res := runCLI(t, cliOpts{}, "metrics", "failed", "-o", "json", "--since", "6h", "--until", "2026-01-15T16:00:00Z")
+	require.Equal(t, 0, res.code, res.stderr)
+	var doc metricsDoc
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &doc))
+	var total, prior, nulls int64
+	for _, b := range doc.Buckets {
+		if b.Value == nil {
+			nulls++
+			continue
+		}
+		total += *b.Value
+		prior += *b.PriorValue
+	}
+	require.Positive(t, nulls, "the window reaches past now")
+	assert.Equal(t, total, doc.Total)
+	require.NotNil(t, doc.PriorTotal)
+	assert.Equal(t, prior, *doc.PriorTotal)
 }

@@ -255,3 +255,11 @@ func parseAgo(v string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// plural is "n one" or "n many".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
