@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -90,6 +91,9 @@ With ENDPOINT_ID, the endpoint's recent deliveries follow.`,
 			var hooks []*hookscope.Webhook
 			if len(args) == 1 {
 				wh, err := s.c.Webhooks.Get(ctx, args[0], params)
+				if pe, ok := errors.AsType[*hookscope.ParamError](err); ok && pe.Param == "webhook_id" {
+					return usagef("invalid ENDPOINT_ID: %s", pe.Message)
+				}
 				if err != nil {
 					return err
 				}

@@ -115,6 +115,13 @@ and, with --compare (the default), the prior period of the same length; with
 			if !params.From.Before(end) {
 				return usagef("invalid --since: %s is not before the window's end %s", rfc3339(params.From), rfc3339(end))
 			}
+			// The API refuses more than MetricsMaxBuckets rows; without
+			// groups their number is known here.
+			first := params.From.Truncate(params.Granularity.Duration())
+			if n := int64(end.Sub(first)/params.Granularity.Duration()) + 1; n > hookscope.MetricsMaxBuckets {
+				return usagef("invalid --since: the window holds %d %s buckets, more than the %d the API allows; narrow it or use a coarser --granularity",
+					n, params.Granularity, hookscope.MetricsMaxBuckets)
+			}
 			s, err := a.connect()
 			if err != nil {
 				return err
@@ -122,13 +129,13 @@ and, with --compare (the default), the prior period of the same length; with
 			defer s.Close()
 
 			var doc metricsDoc
-			first := true
+			firstPage := true
 			for page, err := range s.c.Metrics.WebhookPages(cmd.Context(), params) {
 				if err != nil {
 					return err
 				}
-				if first {
-					first = false
+				if firstPage {
+					firstPage = false
 					doc = metricsDoc{Metric: string(page.Metric), Counts: "attempts", Granularity: string(page.Granularity),
 						GroupBy: strPtr(groupBy), From: page.From.UTC(), To: page.To.UTC(),
 						PriorFrom: utcPtr(page.PriorFrom), PriorTo: utcPtr(page.PriorTo), AsOf: page.Meta.AsOf.UTC(),

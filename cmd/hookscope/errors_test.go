@@ -41,6 +41,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"missing metric", []string{"metrics"}, nil, "METRIC"},
 		{"bad metric", []string{"metrics", "latency"}, nil, "METRIC"},
 		{"bad granularity", []string{"metrics", "failed", "--granularity", "week"}, nil, "--granularity"},
+		{"too many buckets", []string{"metrics", "failed", "--granularity", "minute", "--since", "7d"}, nil, "--granularity"},
+		{"bad endpoint argument", []string{"health", "ep_1"}, nil, "ENDPOINT_ID"},
 		{"bad group by", []string{"metrics", "failed", "--group-by", "url"}, nil, "--group-by"},
 		{"bad events", []string{"health", "--events", "99"}, nil, "--events"},
 		{"create without url", []string{"webhooks", "create", "--name", "x"}, nil, "--url"},
