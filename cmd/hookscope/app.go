@@ -116,12 +116,7 @@ func (a *app) exit(ctx context.Context, cmdPath string, err error) int {
 		fmt.Fprintf(stderr, "hookscope: %s\nRun '%s --help' for usage.\n", paramMessage(pe), cmdPath)
 		return exitUsage
 	}
-	var apiErr *hookscope.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Fprintf(stderr, "hookscope: %s\n", describeAPIError(apiErr))
-		return exitAPIError
-	}
-	fmt.Fprintf(stderr, "hookscope: %v\n", err)
+	fmt.Fprintf(stderr, "hookscope: %s\n", errorText(err))
 	return exitAPIError
 }
 
@@ -132,7 +127,8 @@ func errorText(err error) string {
 	if errors.As(err, &apiErr) {
 		return describeAPIError(apiErr)
 	}
-	return err.Error()
+	// The SDK's errors start with its name, which the command prints already.
+	return strings.TrimPrefix(err.Error(), "hookscope: ")
 }
 
 // describeAPIError gives an API error's message, status, code and request id

@@ -178,3 +178,15 @@ func TestEmptyResults(t *testing.T) {
 	assert.Equal(t, exitAPIError, res.code)
 	assert.Contains(t, res.stderr, "MESSAGE_NOT_FOUND")
 }
+
+// TestConnectionRefusedExit1 checks a network error: exit 1, the error once.
+func TestConnectionRefusedExit1(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewServer(http.NotFoundHandler())
+	url := ts.URL
+	ts.Close() // nothing listens there any more
+	res := runCLI(t, cliOpts{env: map[string]string{"HOOKSCOPE_API_KEY": "am_test_x", "HOOKSCOPE_BASE_URL": url}}, "webhooks", "list")
+	assert.Equal(t, exitAPIError, res.code)
+	assert.Contains(t, res.stderr, "connection refused")
+	assert.Equal(t, 1, strings.Count(res.stderr, "hookscope:"), res.stderr)
+}
