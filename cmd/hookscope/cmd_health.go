@@ -2,10 +2,12 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -99,17 +101,17 @@ With ENDPOINT_ID, the endpoint's recent deliveries follow.`,
 				}
 				hooks = append(hooks, wh)
 			} else {
+				var ids []string
 				for item, err := range s.c.Webhooks.All(ctx, &hookscope.WebhookListParams{Limit: hookscope.WebhooksMaxLimit}) {
 					if err != nil {
 						return err
 					}
-					// The list carries no recent events, which the activity
-					// class reads: fetch each endpoint with them.
-					wh, err := s.c.Webhooks.Get(ctx, item.ID, params)
-					if err != nil {
-						return err
-					}
-					hooks = append(hooks, wh)
+					ids = append(ids, item.ID)
+				}
+				// The list carries no recent events, which the activity
+				// class reads: fetch each endpoint with them.
+				if hooks, err = getWebhooks(ctx, s.c, ids, params); err != nil {
+					return err
 				}
 			}
 			rows := make([]healthRow, len(hooks))
@@ -279,4 +281,37 @@ func redIf(bad bool) string {
 		return colRed
 	}
 	return ""
+}
+
+// healthFetches is how many endpoints health fetches at once.
+const healthFetches = 4
+
+// getWebhooks fetches the webhooks with ids, a few at a time, in the order
+// of ids; the first error stops the rest.
+func getWebhooks(ctx context.Context, c *hookscope.Client, ids []string, params *hookscope.WebhookGetParams) ([]*hookscope.Webhook, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hooks := make([]*hookscope.Webhook, len(ids))
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, healthFetches)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			hooks[i], errs[i] = c.Webhooks.Get(ctx, id, params)
+			if errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	// The first error in order that is not a consequence of cancel.
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	return hooks, first
 }
