@@ -2,23 +2,19 @@ package hookscope_test
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookscope/hookscope-go"
-)
-
-// plus2 and minus7 are non-UTC zones: times must reach the wire in UTC ("Z").
-var (
-	plus2  = time.FixedZone("UTC+2", 2*3600)
-	minus7 = time.FixedZone("UTC-7", -7*3600)
 )
 
 func TestQueryEncoding(t *testing.T) {
@@ -115,22 +111,6 @@ func TestQueryEncoding(t *testing.T) {
 			assert.Equal(t, tt.rawQuery, r.URL.RawQuery)
 		})
 	}
-}
-
-// The params struct a caller passes is not modified by the call.
-func TestParamsAreNotModified(t *testing.T) {
-	t.Parallel()
-	c, f := newFakeAPI(t)
-	f.on("GET", "/v1/logs", respond(200, `{"data":[],"meta":{"next_cursor":"n2","has_more":true}}`).Then(respond(200, bodyLogsEmpty)))
-	from := time.Date(2026, 5, 5, 2, 0, 0, 0, plus2)
-	p := &hookscope.LogListParams{StartTime: from, Cursor: "c1", Limit: 10}
-	before := *p
-	for range c.Logs.All(context.Background(), p) {
-	}
-	_, err := c.Logs.List(context.Background(), p)
-	require.NoError(t, err)
-	assert.Equal(t, before, *p)
-	assert.Equal(t, plus2, p.StartTime.Location())
 }
 
 func TestBaseURLPathPrefixIsKept(t *testing.T) {
@@ -252,60 +232,6 @@ func TestIdempotencyKeyStableAcrossRetriesFreshPerCall(t *testing.T) {
 	}
 }
 
-func TestWriteBodies(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		method   string
-		call     func(context.Context, *hookscope.Client) error
-		wantJSON string
-	}{
-		{"create", "POST", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "Order events", URL: "https://customer.app/webhooks"}),
-			`{"name":"Order events","url":"https://customer.app/webhooks"}`},
-		{"update nothing", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{}), `{}`},
-		{"update nil params", "PATCH", webhookUpdateCall(testEndpointID, nil), `{}`},
-		{"update name", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{Name: new("renamed")}), `{"name":"renamed"}`},
-		{"update url", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{URL: new("https://new.example/h")}), `{"url":"https://new.example/h"}`},
-		{"update isActive false", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{IsActive: new(false)}), `{"isActive":false}`},
-		{"update isActive true", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{IsActive: new(true)}), `{"isActive":true}`},
-		{"update all", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{Name: new("n"), URL: new("https://x.example"), IsActive: new(false)}),
-			`{"name":"n","url":"https://x.example","isActive":false}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, f := newFakeAPI(t)
-			path := "/api/v0/webhooks"
-			if tt.method == "PATCH" {
-				path += "/" + testEndpointID
-			}
-			f.on(tt.method, path, respond(200, bodyWebhook))
-			require.NoError(t, tt.call(context.Background(), c))
-			r := f.last()
-			assert.Equal(t, tt.method, r.Method)
-			assert.Equal(t, path, r.URL.Path)
-			assert.Empty(t, r.URL.RawQuery)
-			assert.JSONEq(t, tt.wantJSON, string(r.Body))
-			var keys map[string]json.RawMessage
-			require.NoError(t, json.Unmarshal(r.Body, &keys))
-			var want map[string]json.RawMessage
-			require.NoError(t, json.Unmarshal([]byte(tt.wantJSON), &want))
-			assert.Len(t, keys, len(want), "nil fields are left out")
-		})
-	}
-}
-
-func TestDeleteAcceptsEmpty204AndMapsErrors(t *testing.T) {
-	t.Parallel()
-	c, f := newFakeAPI(t)
-	f.on("DELETE", "/api/v0/webhooks/"+testEndpointID, respond(204, ""),
-		respondFile(t, 404, "constructed_seed002_error_404_webhook_not_found.json"))
-	require.NoError(t, c.Webhooks.Delete(context.Background(), testEndpointID))
-	err := c.Webhooks.Delete(context.Background(), testEndpointID)
-	require.ErrorIs(t, err, hookscope.ErrNotFound)
-	assert.Equal(t, 2, f.count())
-}
-
 func TestNilContextIsRefused(t *testing.T) {
 	t.Parallel()
 	c, f := newFakeAPI(t)
@@ -316,3 +242,35 @@ func TestNilContextIsRefused(t *testing.T) {
 }
 
 func nilCtx() context.Context { return nil }
+
+// One Client shared by many goroutines (run with -race): every call gets its
+// own retries and its own answer.
+func TestClientIsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	f.on("GET", "/v1/logs", func(req *http.Request) (*http.Response, error) {
+		id := req.URL.Query().Get("endpoint_id")
+		mu.Lock()
+		seen[id]++
+		n := seen[id]
+		mu.Unlock()
+		if n == 1 {
+			return httpmock.NewStringResponse(503, ""), nil
+		}
+		return httpmock.NewStringResponse(200, `{"data":[{"message_id":"`+id+`","endpoint":"e","status":"queued","attempt_count":0,"created_at":"2025-12-06T12:00:00Z"}],"meta":{"has_more":false}}`), nil
+	})
+	var wg sync.WaitGroup
+	for i := range 20 {
+		id := fmt.Sprintf("ep_%032x", i)
+		wg.Go(func() {
+			page, err := c.Logs.List(context.Background(), &hookscope.LogListParams{EndpointID: id})
+			if assert.NoError(t, err) && assert.Len(t, page.Data, 1) {
+				assert.Equal(t, id, page.Data[0].MessageID)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 40, f.count(), "each call: one 503 and one retry")
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -207,71 +206,4 @@ func TestRetryConnectionErrors(t *testing.T) {
 		assert.JSONEq(t, `{"name":"n","url":"https://a.example/h"}`, string(reqs[1].Body))
 		assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), reqs[1].Header.Get("Idempotency-Key"))
 	})
-}
-
-func TestOptionValidation(t *testing.T) {
-	t.Parallel()
-	for name, opt := range map[string]hookscope.Option{
-		"negative retries":        hookscope.WithMaxRetries(-1),
-		"negative retry wait":     hookscope.WithRetryWait(-time.Second, time.Second),
-		"min above max":           hookscope.WithRetryWait(2*time.Second, time.Second),
-		"negative max retryafter": hookscope.WithMaxRetryAfter(-time.Second),
-		"zero timeout":            hookscope.WithTimeout(0),
-		"zero max bytes":          hookscope.WithMaxResponseBytes(0),
-		"nil http client":         hookscope.WithHTTPClient(nil),
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			c, err := hookscope.NewClient(testKey, opt)
-			require.Error(t, err)
-			assert.Nil(t, c)
-		})
-	}
-	c, err := hookscope.NewClient(testKey, nil, hookscope.WithTimeout(time.Second))
-	require.NoError(t, err, "a nil Option is skipped")
-	assert.NotNil(t, c)
-}
-
-func TestWithTimeoutBoundsEachTry(t *testing.T) {
-	t.Parallel()
-	c, f := newFakeAPI(t, hookscope.WithTimeout(50*time.Millisecond), hookscope.WithMaxRetries(1))
-	f.on("GET", "/v1/logs", logsPage("", false).Delay(time.Second), logsPage("", false, "m1"))
-	start := time.Now()
-	page, err := c.Logs.List(context.Background(), nil)
-	require.NoError(t, err, "the timed-out try is retried")
-	assert.Len(t, page.Data, 1)
-	assert.Less(t, time.Since(start), 900*time.Millisecond)
-	assert.Equal(t, 2, f.count())
-}
-
-// One Client shared by many goroutines (run with -race): every call gets its
-// own retries and its own answer.
-func TestClientIsSafeForConcurrentUse(t *testing.T) {
-	t.Parallel()
-	c, f := newFakeAPI(t)
-	var mu sync.Mutex
-	seen := map[string]int{}
-	f.on("GET", "/v1/logs", func(req *http.Request) (*http.Response, error) {
-		id := req.URL.Query().Get("endpoint_id")
-		mu.Lock()
-		seen[id]++
-		n := seen[id]
-		mu.Unlock()
-		if n == 1 {
-			return httpmock.NewStringResponse(503, ""), nil
-		}
-		return httpmock.NewStringResponse(200, `{"data":[{"message_id":"`+id+`","endpoint":"e","status":"queued","attempt_count":0,"created_at":"2025-12-06T12:00:00Z"}],"meta":{"has_more":false}}`), nil
-	})
-	var wg sync.WaitGroup
-	for i := range 20 {
-		id := fmt.Sprintf("ep_%032x", i)
-		wg.Go(func() {
-			page, err := c.Logs.List(context.Background(), &hookscope.LogListParams{EndpointID: id})
-			if assert.NoError(t, err) && assert.Len(t, page.Data, 1) {
-				assert.Equal(t, id, page.Data[0].MessageID)
-			}
-		})
-	}
-	wg.Wait()
-	assert.Equal(t, 40, f.count(), "each call: one 503 and one retry")
 }

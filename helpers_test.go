@@ -3,16 +3,20 @@ package hookscope_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookscope/hookscope-go"
@@ -256,3 +260,125 @@ func decodingEndpoints() []endpointCall {
 }
 
 func timeHours(n int) time.Duration { return time.Duration(n) * time.Hour }
+
+func requireInt64(t *testing.T, want int64, got *int64, field string) {
+	t.Helper()
+	require.NotNilf(t, got, "%s is nil", field)
+	assert.Equalf(t, want, *got, "%s", field)
+}
+
+func metricsCall(p *hookscope.WebhookMetricsParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Metrics.Webhooks(ctx, p)
+		return err
+	}
+}
+
+func messagesCall(p *hookscope.MessageMetricsParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Metrics.Messages(ctx, p)
+		return err
+	}
+}
+
+func logsCall(p *hookscope.LogListParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Logs.List(ctx, p)
+		return err
+	}
+}
+
+func webhookGetCall(id string, p *hookscope.WebhookGetParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Webhooks.Get(ctx, id, p)
+		return err
+	}
+}
+
+func webhookListCall(p *hookscope.WebhookListParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Webhooks.List(ctx, p)
+		return err
+	}
+}
+
+func webhookCreateCall(p *hookscope.WebhookCreateParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Webhooks.Create(ctx, p)
+		return err
+	}
+}
+
+func webhookUpdateCall(id string, p *hookscope.WebhookUpdateParams) func(context.Context, *hookscope.Client) error {
+	return func(ctx context.Context, c *hookscope.Client) error {
+		_, err := c.Webhooks.Update(ctx, id, p)
+		return err
+	}
+}
+
+// firstErr ranges seq and returns the first error it yields.
+func firstErr[T any](seq func(func(T, error) bool)) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cursorPages answers by the request's cursor query parameter: pages maps a
+// cursor ("" for the first page) to a responder.
+func cursorPages(t *testing.T, pages map[string]httpmock.Responder) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		cur := req.URL.Query().Get("cursor")
+		r, ok := pages[cur]
+		if !ok {
+			t.Errorf("unexpected cursor %q", cur)
+			return httpmock.NewStringResponse(http.StatusTeapot, "unexpected cursor"), nil
+		}
+		return r(req)
+	}
+}
+
+// logsPage is a /v1/logs body with one row per id.
+func logsPage(next string, hasMore bool, ids ...string) httpmock.Responder {
+	rows := make([]string, len(ids))
+	for i, id := range ids {
+		rows[i] = fmt.Sprintf(`{"message_id":%q,"endpoint":"https://customer.app/webhooks","status":"succeeded","attempt_count":1,"created_at":"2025-12-06T12:00:00Z"}`, id)
+	}
+	nc := "null"
+	if next != "" {
+		nc = fmt.Sprintf("%q", next)
+	}
+	return respond(200, fmt.Sprintf(`{"data":[%s],"meta":{"request_id":"req","next_cursor":%s,"has_more":%t}}`, strings.Join(rows, ","), nc, hasMore))
+}
+
+func cursorsSent(f *fakeAPI) []string {
+	var out []string
+	for _, r := range f.requests() {
+		out = append(out, r.URL.Query().Get("cursor"))
+	}
+	return out
+}
+
+// collect ranges over seq to its end and returns key of every row and every
+// error, in order; an error must come with a nil row.
+func collect[T, K any](t *testing.T, seq iter.Seq2[*T, error], key func(*T) K) ([]K, []error) {
+	var keys []K
+	var errs []error
+	for row, err := range seq {
+		if err != nil {
+			require.Nil(t, row, "an error comes with a nil row")
+			errs = append(errs, err)
+			continue
+		}
+		keys = append(keys, key(row))
+	}
+	return keys, errs
+}
+
+// plus2 and minus7 are non-UTC zones: times must reach the wire in UTC ("Z").
+var (
+	plus2  = time.FixedZone("UTC+2", 2*3600)
+	minus7 = time.FixedZone("UTC-7", -7*3600)
+)

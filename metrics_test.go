@@ -1,0 +1,217 @@
+package hookscope_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookscope/hookscope-go"
+)
+
+func TestSeed000MetricsWebhooksDecodesEveryField(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	f.on(http.MethodGet, "/v1/metrics/webhooks",
+		respondFile(t, 200, "seed000_metrics_webhooks_200.json", "X-Request-Id", "req_metrics_hdr", "Cache-Control", "private, max-age=30"))
+
+	s, err := c.Metrics.Webhooks(context.Background(), &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered})
+	require.NoError(t, err)
+	require.Equal(t, 1, f.count())
+
+	// data
+	assert.Equal(t, hookscope.MetricInboundReceived, s.Metric) // the seed's example carries a message metric
+	assert.Equal(t, hookscope.Metric("messages.inbound.received"), s.Metric)
+	assert.Equal(t, hookscope.GranularityHour, s.Granularity)
+	requireTime(t, utcTime(2026, 5, 5, 0, 0, 0), s.From, "from")
+	requireTime(t, utcTime(2026, 5, 6, 0, 0, 0), s.To, "to")
+	assert.Nil(t, s.PriorFrom, "prior_from is absent")
+	assert.Nil(t, s.PriorTo, "prior_to is absent")
+
+	require.Len(t, s.Buckets, 3)
+	wantStarts := []int{0, 1, 24}
+	for i, h := range wantStarts {
+		requireTime(t, utcTime(2026, 5, 5, 0, 0, 0).Add(timeHours(h)), s.Buckets[i].BucketStart, "bucket_start")
+		assert.Empty(t, s.Buckets[i].Group, "group is absent")
+		assert.Nil(t, s.Buckets[i].PriorValue, "prior_value is absent")
+	}
+	require.NotNil(t, s.Buckets[0].Value)
+	assert.Equal(t, int64(14), *s.Buckets[0].Value)
+	require.NotNil(t, s.Buckets[1].Value)
+	assert.Equal(t, int64(9), *s.Buckets[1].Value)
+	assert.Nil(t, s.Buckets[2].Value, `"value": null must stay nil, not 0`)
+
+	// meta
+	requireTime(t, utcTime(2026, 5, 5, 23, 59, 43), s.Meta.AsOf, "as_of")
+	assert.Equal(t, 1000, s.Meta.Limit)
+	assert.Empty(t, s.Meta.NextCursor, "next_cursor null")
+	assert.Equal(t, "req_metrics_hdr", s.Meta.RequestID, "metrics' envelope has no request id: X-Request-Id")
+}
+
+func TestMetricsNullBucketIsNotZero(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	f.on(http.MethodGet, "/v1/metrics/webhooks", respond(200, `{"success":true,"data":{"metric":"failed","granularity":"day",
+		"from":"2026-05-01T00:00:00Z","to":"2026-05-03T00:00:00Z","prior_from":"2026-04-29T00:00:00Z","prior_to":"2026-05-01T00:00:00Z",
+		"buckets":[{"bucket_start":"2026-05-01T00:00:00Z","value":0,"group":"ep_550e8400e29b41d4a716446655440000","prior_value":3},
+		{"bucket_start":"2026-05-02T00:00:00Z","value":null,"group":"5xx","prior_value":null}]},
+		"meta":{"as_of":"2026-05-01T12:00:00Z","limit":2,"next_cursor":"Y3Vyc29y"}}`))
+
+	s, err := c.Metrics.Webhooks(context.Background(), &hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed})
+	require.NoError(t, err)
+	assert.Equal(t, hookscope.MetricFailed, s.Metric)
+	assert.Equal(t, hookscope.GranularityDay, s.Granularity)
+	requireTimePtr(t, utcTime(2026, 4, 29, 0, 0, 0), s.PriorFrom, "prior_from")
+	requireTimePtr(t, utcTime(2026, 5, 1, 0, 0, 0), s.PriorTo, "prior_to")
+	require.Len(t, s.Buckets, 2)
+	require.NotNil(t, s.Buckets[0].Value, "0 is a value, not null")
+	assert.Equal(t, int64(0), *s.Buckets[0].Value)
+	assert.Equal(t, testEndpointID, s.Buckets[0].Group)
+	require.NotNil(t, s.Buckets[0].PriorValue)
+	assert.Equal(t, int64(3), *s.Buckets[0].PriorValue)
+	assert.Nil(t, s.Buckets[1].Value)
+	assert.Equal(t, "5xx", s.Buckets[1].Group)
+	assert.Nil(t, s.Buckets[1].PriorValue)
+	assert.Equal(t, 2, s.Meta.Limit)
+	assert.Equal(t, "Y3Vyc29y", s.Meta.NextCursor)
+}
+
+func TestGranularityDuration(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, time.Minute, hookscope.GranularityMinute.Duration())
+	assert.Equal(t, time.Hour, hookscope.GranularityHour.Duration())
+	assert.Equal(t, 24*time.Hour, hookscope.GranularityDay.Duration())
+	assert.Equal(t, time.Duration(0), hookscope.Granularity("week").Duration())
+}
+
+// metricsPage is a /v1/metrics/webhooks body with one bucket per hour offset.
+func metricsPage(next string, hours ...int) httpmock.Responder {
+	rows := make([]string, len(hours))
+	for i, h := range hours {
+		rows[i] = fmt.Sprintf(`{"bucket_start":"2026-05-05T%02d:00:00Z","value":%d}`, h, h*10)
+	}
+	nc := "null"
+	if next != "" {
+		nc = fmt.Sprintf("%q", next)
+	}
+	return respond(200, fmt.Sprintf(`{"success":true,"data":{"metric":"delivered","granularity":"hour","from":"2026-05-05T00:00:00Z",
+		"to":"2026-05-06T00:00:00Z","buckets":[%s]},"meta":{"as_of":"2026-05-05T23:00:00Z","limit":2,"next_cursor":%s}}`, strings.Join(rows, ","), nc))
+}
+
+func TestMetricsWebhookBuckets(t *testing.T) {
+	t.Parallel()
+	setup := func(t *testing.T) (*hookscope.Client, *fakeAPI) {
+		c, f := newFakeAPI(t, hookscope.WithMaxRetries(0))
+		f.on("GET", "/v1/metrics/webhooks", cursorPages(t, map[string]httpmock.Responder{
+			"":   metricsPage("m2", 0, 1),
+			"m2": metricsPage("m3", 2),
+			"m3": metricsPage("", 3, 4),
+		}))
+		return c, f
+	}
+	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: 2, Granularity: hookscope.GranularityHour}
+	values := func(t *testing.T, c *hookscope.Client) ([]int64, []error) {
+		return collect(t, c.Metrics.WebhookBuckets(context.Background(), params), func(b *hookscope.MetricBucket) int64 {
+			require.NotNil(t, b.Value)
+			assert.Equal(t, 0, b.BucketStart.Minute())
+			return *b.Value
+		})
+	}
+
+	t.Run("lazy, every page, restart", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		it := c.Metrics.WebhookBuckets(context.Background(), params)
+		assert.Equal(t, 0, f.count())
+		_ = it
+		vals, errs := values(t, c)
+		assert.Empty(t, errs)
+		assert.Equal(t, []int64{0, 10, 20, 30, 40}, vals)
+		assert.Equal(t, []string{"", "m2", "m3"}, cursorsSent(f))
+		for _, r := range f.requests() {
+			assert.Equal(t, "delivered", r.URL.Query().Get("metric"))
+			assert.Equal(t, "2", r.URL.Query().Get("limit"))
+			assert.Equal(t, "hour", r.URL.Query().Get("granularity"))
+		}
+		n := 0
+		for range it {
+			n++
+		}
+		assert.Equal(t, 5, n)
+		n = 0
+		for range it {
+			n++
+		}
+		assert.Equal(t, 5, n, "the same value ranges again from the start")
+		assert.Equal(t, 9, f.count())
+	})
+	t.Run("early break", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		for _, err := range c.Metrics.WebhookBuckets(context.Background(), params) {
+			require.NoError(t, err)
+			break
+		}
+		assert.Equal(t, 1, f.count())
+	})
+	t.Run("pages resume from a cursor", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		p := *params
+		p.Cursor = "m3"
+		var got []string
+		for page, err := range c.Metrics.WebhookPages(context.Background(), &p) {
+			require.NoError(t, err)
+			got = append(got, page.Meta.NextCursor)
+			assert.Len(t, page.Buckets, 2)
+		}
+		assert.Equal(t, []string{""}, got)
+		assert.Equal(t, []string{"m3"}, cursorsSent(f))
+	})
+	t.Run("repeated cursor", func(t *testing.T) {
+		t.Parallel()
+		c, f := newFakeAPI(t)
+		f.on("GET", "/v1/metrics/webhooks", cursorPages(t, map[string]httpmock.Responder{
+			"":   metricsPage("m2", 0),
+			"m2": metricsPage("m2", 1),
+		}))
+		vals, errs := values(t, c)
+		assert.Equal(t, []int64{0, 10}, vals)
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], hookscope.ErrRepeatedCursor)
+		assert.Equal(t, 2, f.count())
+	})
+	t.Run("error on page 3", func(t *testing.T) {
+		t.Parallel()
+		c, f := newFakeAPI(t, hookscope.WithMaxRetries(0))
+		f.on("GET", "/v1/metrics/webhooks", cursorPages(t, map[string]httpmock.Responder{
+			"":   metricsPage("m2", 0),
+			"m2": metricsPage("m3", 1),
+			"m3": respondFile(t, 403, "seed000_error_403_granularity_not_available.json"),
+		}))
+		vals, errs := values(t, c)
+		assert.Equal(t, []int64{0, 10}, vals)
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], hookscope.ErrGranularityNotAvailable)
+		assert.Equal(t, 3, f.count())
+	})
+}
+
+func TestMessageBucketsPath(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	f.on("GET", "/v1/metrics/messages", metricsPage("", 1, 2))
+	n := 0
+	for _, err := range c.Metrics.MessageBuckets(context.Background(), &hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundSent}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 2, n)
+	assert.Equal(t, "metric=messages.outbound.sent", f.last().URL.RawQuery)
+}
