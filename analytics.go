@@ -219,6 +219,18 @@ type analyticsEnvelope struct {
 	Error     json.RawMessage   `json:"error"`
 	Validator map[string]string `json:"validator"`
 	SupportID *string           `json:"support_id"`
+
+	requestID string // log.request_id, else X-Request-Id
+}
+
+// setRequestID keeps log.request_id when the envelope has one, else takes
+// X-Request-Id.
+func (e *analyticsEnvelope) setRequestID(fromHeader string) {
+	var log envelopeMeta
+	e.requestID = fromHeader
+	if json.Unmarshal(e.Log, &log) == nil && log.RequestID != "" {
+		e.requestID = log.RequestID
+	}
 }
 
 // AnalyticsService reads GET /analytics/webhooks. It needs the
@@ -232,15 +244,10 @@ type AnalyticsService struct {
 // the 10 newest deliveries. Requires the analytics:read scope.
 func (s *AnalyticsService) Webhooks(ctx context.Context) (*WebhookAnalytics, error) {
 	var env analyticsEnvelope
-	h, err := s.client.do(ctx, request{method: http.MethodGet, path: "/analytics/webhooks"}, &env)
-	if err != nil {
+	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/analytics/webhooks"}, &env); err != nil {
 		return nil, err
 	}
-	var log envelopeMeta
-	requestID := h.Get("X-Request-Id")
-	if json.Unmarshal(env.Log, &log) == nil && log.RequestID != "" {
-		requestID = log.RequestID
-	}
+	requestID := env.requestID
 	if env.Data == nil {
 		// An envelope that carries an error code under a 2xx is still an
 		// error, with its code and message kept; without one it is a body

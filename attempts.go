@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"regexp"
 	"time"
 )
 
@@ -20,9 +19,6 @@ const (
 // AttemptsMaxPerList is the most attempts GET /v1/inbound-messages/{id}/attempts
 // returns; meta.has_more says whether more exist.
 const AttemptsMaxPerList = 200
-
-// uuidPattern accepts a UUID in its canonical 8-4-4-4-12 form, any version.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Attempt is one delivery attempt of an inbound or outbound message. An
 // attempt succeeded when ResponseStatus is 2xx; a network error has no
@@ -153,7 +149,7 @@ func (s *AttemptsService) GetInboundMessage(ctx context.Context, messageID strin
 	var env struct {
 		Data InboundMessage `json:"data"`
 	}
-	_, err := s.client.do(ctx, request{method: http.MethodGet, path: "/v1/inbound-messages/" + escapePath(messageID)}, &env)
+	err := s.client.do(ctx, request{method: http.MethodGet, path: "/v1/inbound-messages/" + escapePath(messageID)}, &env)
 	if err != nil {
 		return nil, err
 	}
@@ -169,34 +165,29 @@ func (s *AttemptsService) list(ctx context.Context, prefix, messageID, cursor st
 		return nil, err
 	}
 	list := new(AttemptList)
-	h, err := s.client.do(ctx, request{
+	if err := s.client.do(ctx, request{
 		method: http.MethodGet,
 		path:   prefix + escapePath(messageID) + "/attempts",
 		query:  attemptsQuery{Cursor: cursor},
-	}, list)
-	if err != nil {
+	}, list); err != nil {
 		return nil, err
-	}
-	if list.Meta.RequestID == "" {
-		list.Meta.RequestID = h.Get("X-Request-Id")
 	}
 	return list, nil
 }
 
 func (s *AttemptsService) all(ctx context.Context, prefix, messageID string) iter.Seq2[*Attempt, error] {
-	pages := paginate(ctx, "", func(ctx context.Context, cursor string) (*AttemptList, string, bool, error) {
+	pages := paginate(ctx, "", func(ctx context.Context, cursor string) (*AttemptList, pageInfo, error) {
 		list, err := s.list(ctx, prefix, messageID, cursor)
 		if err != nil {
-			return nil, "", false, err
+			return nil, pageInfo{}, err
 		}
-		return list, list.Meta.NextCursor, list.Meta.HasMore, nil
+		info := list.Meta.pageInfo()
+		// The API gives no cursor here today; a next_cursor a server does give
+		// is followed even without has_more, as this iterator always has.
+		info.HasMore = info.HasMore || info.NextCursor != ""
+		return list, info, nil
 	})
 	return items(pages, func(l *AttemptList) []Attempt { return l.Data })
 }
 
-func checkMessageID(id string) error {
-	if !uuidPattern.MatchString(id) {
-		return paramErrorf("id", "%q is not a UUID", id)
-	}
-	return nil
-}
+func (l *AttemptList) setRequestID(fromHeader string) { l.Meta.setRequestID(fromHeader) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"regexp"
 	"time"
 )
 
@@ -36,9 +35,6 @@ const (
 	LogsMaxLimit = 500
 )
 
-// endpointIDPattern is the endpoint (webhook) id format of API.md.
-var endpointIDPattern = regexp.MustCompile(`^ep_[a-f0-9]{32}$`)
-
 // LogListParams are the query parameters of GET /v1/logs.
 type LogListParams struct {
 	// EndpointID keeps the messages of one endpoint; it must match
@@ -65,16 +61,7 @@ type LogPage struct {
 	Meta ListMeta `json:"meta"`
 }
 
-// ListMeta is the meta of a cursor-paginated list.
-type ListMeta struct {
-	// RequestID identifies the request to support; it equals X-Request-Id.
-	RequestID string `json:"request_id,omitempty"`
-	// NextCursor fetches the next page; "" on the last page. Save it to resume
-	// a long export.
-	NextCursor string `json:"next_cursor,omitempty"`
-	// HasMore reports whether more rows exist after this page.
-	HasMore bool `json:"has_more"`
-}
+func (p *LogPage) setRequestID(fromHeader string) { p.Meta.setRequestID(fromHeader) }
 
 // LogEntry is one outbound message in the delivery log. Fields that do not
 // apply to the message's status are absent on the wire and nil here.
@@ -114,7 +101,8 @@ func (s *LogsService) List(ctx context.Context, params *LogListParams) (*LogPage
 	if err != nil {
 		return nil, err
 	}
-	return s.fetch(ctx, p)
+	page, _, err := s.fetch(ctx, p)
+	return page, err
 }
 
 // All iterates every row of a GET /v1/logs query, following meta.next_cursor
@@ -128,38 +116,15 @@ func (s *LogsService) All(ctx context.Context, params *LogListParams) iter.Seq2[
 // Meta.NextCursor to resume later: pass it as params.Cursor.
 func (s *LogsService) Pages(ctx context.Context, params *LogListParams) iter.Seq2[*LogPage, error] {
 	p, err := checkLogParams(params)
-	start := ""
-	if p != nil {
-		start = p.Cursor
-	}
-	return paginate(ctx, start, func(ctx context.Context, cursor string) (*LogPage, string, bool, error) {
-		if err != nil {
-			return nil, "", false, err
-		}
-		q := *p
-		q.Cursor = cursor
-		page, err := s.fetch(ctx, &q)
-		if err != nil {
-			return nil, "", false, err
-		}
-		next := page.Meta.NextCursor
-		if !page.Meta.HasMore {
-			next = ""
-		}
-		return page, next, page.Meta.HasMore, nil
-	})
+	return listPages(ctx, p, err, func(q *LogListParams) *string { return &q.Cursor }, s.fetch)
 }
 
-func (s *LogsService) fetch(ctx context.Context, p *LogListParams) (*LogPage, error) {
+func (s *LogsService) fetch(ctx context.Context, p *LogListParams) (*LogPage, pageInfo, error) {
 	page := new(LogPage)
-	h, err := s.client.do(ctx, request{method: http.MethodGet, path: "/v1/logs", query: p}, page)
-	if err != nil {
-		return nil, err
+	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/v1/logs", query: p}, page); err != nil {
+		return nil, pageInfo{}, err
 	}
-	if page.Meta.RequestID == "" {
-		page.Meta.RequestID = h.Get("X-Request-Id")
-	}
-	return page, nil
+	return page, page.Meta.pageInfo(), nil
 }
 
 func checkLogParams(params *LogListParams) (*LogListParams, error) {

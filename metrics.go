@@ -173,6 +173,9 @@ type metricsEnvelope struct {
 	Meta MetricsMeta  `json:"meta"`
 }
 
+// setRequestID takes X-Request-Id: metrics' envelope carries no request id.
+func (e *metricsEnvelope) setRequestID(fromHeader string) { e.Meta.RequestID = fromHeader }
+
 var webhookMetrics = []Metric{MetricDelivered, MetricFailed, MetricRetried}
 var messageMetrics = []Metric{MetricInboundReceived, MetricOutboundSent, MetricOutboundDelivered, MetricOutboundFailed}
 
@@ -186,7 +189,8 @@ func (s *MetricsService) Webhooks(ctx context.Context, params *WebhookMetricsPar
 	if err != nil {
 		return nil, err
 	}
-	return s.fetch(ctx, "/v1/metrics/webhooks", p)
+	page, _, err := s.fetch(ctx, "/v1/metrics/webhooks", p)
+	return page, err
 }
 
 // WebhookBuckets iterates every bucket row of a GET /v1/metrics/webhooks
@@ -209,45 +213,41 @@ func (s *MetricsService) Messages(ctx context.Context, params *MessageMetricsPar
 	if err != nil {
 		return nil, err
 	}
-	return s.fetch(ctx, "/v1/metrics/messages", p)
+	page, _, err := s.fetch(ctx, "/v1/metrics/messages", p)
+	return page, err
 }
 
-// MessageBuckets iterates every bucket row of a GET /v1/metrics/messages query.
+// MessageBuckets iterates every bucket row of a GET /v1/metrics/messages
+// query, following meta.next_cursor from params.Cursor. Nothing is sent until
+// the loop starts.
 func (s *MetricsService) MessageBuckets(ctx context.Context, params *MessageMetricsParams) iter.Seq2[*MetricBucket, error] {
-	return items(s.pages(ctx, "/v1/metrics/messages", (*WebhookMetricsParams)(params), messageMetrics), bucketsOf)
+	return items(s.MessagePages(ctx, params), bucketsOf)
+}
+
+// MessagePages iterates the pages of a GET /v1/metrics/messages query; each
+// page's Meta.NextCursor can be saved to resume from it.
+func (s *MetricsService) MessagePages(ctx context.Context, params *MessageMetricsParams) iter.Seq2[*MetricSeries, error] {
+	return s.pages(ctx, "/v1/metrics/messages", (*WebhookMetricsParams)(params), messageMetrics)
 }
 
 func bucketsOf(s *MetricSeries) []MetricBucket { return s.Buckets }
 
 func (s *MetricsService) pages(ctx context.Context, path string, params *WebhookMetricsParams, allowed []Metric) iter.Seq2[*MetricSeries, error] {
 	p, err := checkMetricsParams(params, allowed)
-	start := ""
-	if p != nil {
-		start = p.Cursor
-	}
-	return paginate(ctx, start, func(ctx context.Context, cursor string) (*MetricSeries, string, bool, error) {
-		if err != nil {
-			return nil, "", false, err
-		}
-		q := *p
-		q.Cursor = cursor
-		page, err := s.fetch(ctx, path, &q)
-		if err != nil {
-			return nil, "", false, err
-		}
-		return page, page.Meta.NextCursor, false, nil
-	})
+	return listPages(ctx, p, err, func(q *WebhookMetricsParams) *string { return &q.Cursor },
+		func(ctx context.Context, q *WebhookMetricsParams) (*MetricSeries, pageInfo, error) {
+			return s.fetch(ctx, path, q)
+		})
 }
 
-func (s *MetricsService) fetch(ctx context.Context, path string, p *WebhookMetricsParams) (*MetricSeries, error) {
+func (s *MetricsService) fetch(ctx context.Context, path string, p *WebhookMetricsParams) (*MetricSeries, pageInfo, error) {
 	var env metricsEnvelope
-	h, err := s.client.do(ctx, request{method: http.MethodGet, path: path, query: p}, &env)
-	if err != nil {
-		return nil, err
+	if err := s.client.do(ctx, request{method: http.MethodGet, path: path, query: p}, &env); err != nil {
+		return nil, pageInfo{}, err
 	}
 	env.Data.Meta = env.Meta
-	env.Data.Meta.RequestID = h.Get("X-Request-Id")
-	return &env.Data, nil
+	// Metrics' meta has no has_more: a next cursor is its only sign of more.
+	return &env.Data, pageInfo{NextCursor: env.Meta.NextCursor, HasMore: env.Meta.NextCursor != ""}, nil
 }
 
 // checkMetricsParams validates params and returns a copy with UTC times.
@@ -279,21 +279,4 @@ func checkMetricsParams(params *WebhookMetricsParams, allowed []Metric) (*Webhoo
 	}
 	p.From, p.To = utc(p.From), utc(p.To)
 	return &p, nil
-}
-
-func oneOf[T comparable](v T, allowed []T) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
-
-// utc converts t to UTC without its monotonic reading; the zero time stays zero.
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Round(0)
 }

@@ -6,18 +6,26 @@ import (
 	"iter"
 )
 
+// pageInfo is what a page tells the walk: the cursor of the next page and
+// whether the server has more.
+type pageInfo struct {
+	NextCursor string
+	HasMore    bool
+}
+
 // fetchPage fetches the page that starts at cursor ("" for the first page)
-// and returns it with the cursor of the next page and the server's has_more.
-type fetchPage[P any] func(ctx context.Context, cursor string) (page P, next string, hasMore bool, err error)
+// and returns it with its pageInfo, as the server gave it.
+type fetchPage[P any] func(ctx context.Context, cursor string) (page P, info pageInfo, err error)
 
 // paginate walks cursor pages lazily: no request is sent until the loop
 // starts, one page is held at a time, and all state lives inside the returned
 // function, so ranging the same value twice starts over from startCursor.
 //
-// The end comes only from the server: a page with no next cursor ends the
-// walk (a short page does not). An error is yielded once and ends the walk; so
-// does a cursor the server already returned (ErrRepeatedCursor), and has_more
-// without a cursor (ErrIncompletePage, after that page).
+// paginate alone decides what ends a walk, and the end comes only from the
+// server: a page without has_more ends it (a short page does not). An error
+// is yielded once and ends the walk; so does a cursor the server already
+// returned (ErrRepeatedCursor), and has_more without a cursor
+// (ErrIncompletePage, after that page).
 func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
@@ -32,7 +40,7 @@ func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]
 				yield(zero, err)
 				return
 			}
-			page, next, hasMore, err := fetch(ctx, cursor)
+			page, info, err := fetch(ctx, cursor)
 			if err != nil {
 				yield(zero, err)
 				return
@@ -40,21 +48,45 @@ func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]
 			if !yield(page, nil) {
 				return
 			}
-			if next == "" {
-				if hasMore {
-					yield(zero, ErrIncompletePage)
-				}
+			if !info.HasMore {
 				return
 			}
-			h := maphash.String(seed, next)
+			if info.NextCursor == "" {
+				yield(zero, ErrIncompletePage)
+				return
+			}
+			h := maphash.String(seed, info.NextCursor)
 			if _, dup := seen[h]; dup {
 				yield(zero, ErrRepeatedCursor)
 				return
 			}
 			seen[h] = struct{}{}
-			cursor = next
+			cursor = info.NextCursor
 		}
 	}
+}
+
+// listPages is how every service turns a list query into its page iterator.
+// params is the query as its check returned it, and err that check's error:
+// a bad query is yielded on the first iteration, with no request sent. The
+// walk starts at the query's own cursor; each page is fetched with a copy of
+// the query that carries that page's cursor, set through cursor (the address
+// of the query's Cursor field). The caller's params are never modified.
+func listPages[Q, P any](ctx context.Context, params *Q, err error, cursor func(*Q) *string,
+	fetch func(context.Context, *Q) (P, pageInfo, error)) iter.Seq2[P, error] {
+	start := ""
+	if err == nil {
+		start = *cursor(params)
+	}
+	return paginate(ctx, start, func(ctx context.Context, c string) (P, pageInfo, error) {
+		if err != nil {
+			var zero P
+			return zero, pageInfo{}, err
+		}
+		q := *params
+		*cursor(&q) = c
+		return fetch(ctx, &q)
+	})
 }
 
 // items flattens a walk of pages into their rows, yielding a pointer into
@@ -74,5 +106,28 @@ func items[P any, T any](pages iter.Seq2[P, error], rows func(P) []T) iter.Seq2[
 				}
 			}
 		}
+	}
+}
+
+// ListMeta is the meta of a cursor-paginated list.
+type ListMeta struct {
+	// RequestID identifies the request to support; it equals X-Request-Id.
+	RequestID string `json:"request_id,omitempty"`
+	// NextCursor fetches the next page; "" on the last page. Save it to resume
+	// a long export.
+	NextCursor string `json:"next_cursor,omitempty"`
+	// HasMore reports whether more rows exist after this page.
+	HasMore bool `json:"has_more"`
+}
+
+// pageInfo is what the meta tells a walk of the list.
+func (m *ListMeta) pageInfo() pageInfo {
+	return pageInfo{NextCursor: m.NextCursor, HasMore: m.HasMore}
+}
+
+// setRequestID keeps the body's request id, else takes X-Request-Id.
+func (m *ListMeta) setRequestID(fromHeader string) {
+	if m.RequestID == "" {
+		m.RequestID = fromHeader
 	}
 }

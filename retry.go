@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -15,6 +16,41 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 )
+
+// send sends req through go-retryablehttp under the client's try policy
+// and returns the final response, whose body the caller closes; path names
+// the call in log records. Every retry decision lives behind this function.
+// An error means no response at all; it carries the call's context error, if
+// any, so that errors.Is finds it.
+func (c *Client) send(ctx context.Context, req *http.Request, path string) (*http.Response, error) {
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	tries := c.newTryPolicy(req.Method, path)
+	rc := &retryablehttp.Client{
+		HTTPClient:     c.httpClient,
+		Logger:         nil,
+		RetryWaitMin:   c.retryWaitMin,
+		RetryWaitMax:   c.retryWaitMax,
+		RetryMax:       c.maxRetries,
+		RequestLogHook: tries.beforeTry,
+		CheckRetry:     tries.checkRetry,
+		Backoff:        tries.backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%w)", ctxErr, err)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
 
 // tryPolicy is the state of one call across its tries. go-retryablehttp runs
 // the loop; tryPolicy decides whether to retry, how long to wait, and logs

@@ -2,8 +2,6 @@ package hookscope
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -45,32 +43,6 @@ const (
 	// WebhooksMaxLimit is the list's largest page size.
 	WebhooksMaxLimit = 100
 )
-
-// Secret is a webhook signing secret (whsec_…). It formats as its prefix and
-// "[REDACTED]" with every fmt verb and in slog; Reveal returns the value, to
-// verify signatures. JSON carries the real value, as the API does.
-type Secret string
-
-// Reveal returns the secret's value.
-func (s Secret) Reveal() string { return string(s) }
-
-// String returns the redacted form.
-func (s Secret) String() string { return redact(string(s)) }
-
-// GoString returns the redacted form, for %#v.
-func (s Secret) GoString() string { return fmt.Sprintf("%q", redact(string(s))) }
-
-// Format writes the redacted form whatever the verb.
-func (s Secret) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = io.WriteString(f, s.GoString())
-		return
-	}
-	_, _ = io.WriteString(f, redact(string(s)))
-}
-
-// LogValue logs the redacted form.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(redact(string(s))) }
 
 // Webhook is a webhook endpoint ("webhook" and "endpoint" are the same entity).
 type Webhook struct {
@@ -228,7 +200,7 @@ func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *Web
 		return nil, paramErrorf("events_limit", "%d is outside 1..%d", p.EventsLimit, WebhookEventsMaxLimit)
 	}
 	wh := new(Webhook)
-	if _, err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks/" + escapePath(webhookID), query: &p}, wh); err != nil {
+	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks/" + escapePath(webhookID), query: &p}, wh); err != nil {
 		return nil, err
 	}
 	return wh, nil
@@ -241,47 +213,34 @@ func (s *WebhooksService) List(ctx context.Context, params *WebhookListParams) (
 	if err != nil {
 		return nil, err
 	}
-	return s.fetchPage(ctx, p)
+	page, _, err := s.fetchPage(ctx, p)
+	return page, err
 }
 
 // All iterates every webhook of the organization, following
 // meta.next_cursor from params.Cursor. Nothing is sent until the loop starts.
 func (s *WebhooksService) All(ctx context.Context, params *WebhookListParams) iter.Seq2[*Webhook, error] {
-	p, err := checkWebhookListParams(params)
-	start := ""
-	if p != nil {
-		start = p.Cursor
-	}
-	pages := paginate(ctx, start, func(ctx context.Context, cursor string) (*WebhookPage, string, bool, error) {
-		if err != nil {
-			return nil, "", false, err
-		}
-		q := *p
-		q.Cursor = cursor
-		page, err := s.fetchPage(ctx, &q)
-		if err != nil {
-			return nil, "", false, err
-		}
-		next := page.Meta.NextCursor
-		if !page.Meta.HasMore {
-			next = ""
-		}
-		return page, next, page.Meta.HasMore, nil
-	})
-	return items(pages, func(p *WebhookPage) []Webhook { return p.Data })
+	return items(s.Pages(ctx, params), func(p *WebhookPage) []Webhook { return p.Data })
 }
 
-func (s *WebhooksService) fetchPage(ctx context.Context, p *WebhookListParams) (*WebhookPage, error) {
-	page := new(WebhookPage)
-	h, err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks", query: p}, page)
-	if err != nil {
-		return nil, err
-	}
-	if page.Meta.RequestID == "" {
-		page.Meta.RequestID = h.Get("X-Request-Id")
-	}
-	return page, nil
+// Pages iterates the pages of GET /api/v0/webhooks, following
+// meta.next_cursor from params.Cursor (Limit 1..100, default 20). Nothing is
+// sent until the loop starts. Save a page's Meta.NextCursor to resume later:
+// pass it as params.Cursor. Requires webhook:read.
+func (s *WebhooksService) Pages(ctx context.Context, params *WebhookListParams) iter.Seq2[*WebhookPage, error] {
+	p, err := checkWebhookListParams(params)
+	return listPages(ctx, p, err, func(q *WebhookListParams) *string { return &q.Cursor }, s.fetchPage)
 }
+
+func (s *WebhooksService) fetchPage(ctx context.Context, p *WebhookListParams) (*WebhookPage, pageInfo, error) {
+	page := new(WebhookPage)
+	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks", query: p}, page); err != nil {
+		return nil, pageInfo{}, err
+	}
+	return page, page.Meta.pageInfo(), nil
+}
+
+func (p *WebhookPage) setRequestID(fromHeader string) { p.Meta.setRequestID(fromHeader) }
 
 // Create sends POST /api/v0/webhooks and returns the new webhook (201). The
 // name is required and the URL must be a valid HTTPS URL. Requires
@@ -298,7 +257,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 		return nil, err
 	}
 	wh := new(Webhook)
-	if _, err := s.client.do(ctx, request{method: http.MethodPost, path: "/api/v0/webhooks", body: params}, wh); err != nil {
+	if err := s.client.do(ctx, request{method: http.MethodPost, path: "/api/v0/webhooks", body: params}, wh); err != nil {
 		return nil, err
 	}
 	return wh, nil
@@ -322,7 +281,7 @@ func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *
 		}
 	}
 	wh := new(Webhook)
-	if _, err := s.client.do(ctx, request{method: http.MethodPatch, path: "/api/v0/webhooks/" + escapePath(webhookID), body: params}, wh); err != nil {
+	if err := s.client.do(ctx, request{method: http.MethodPatch, path: "/api/v0/webhooks/" + escapePath(webhookID), body: params}, wh); err != nil {
 		return nil, err
 	}
 	return wh, nil
@@ -333,8 +292,7 @@ func (s *WebhooksService) Delete(ctx context.Context, webhookID string) error {
 	if err := checkWebhookID("webhook_id", webhookID); err != nil {
 		return err
 	}
-	_, err := s.client.do(ctx, request{method: http.MethodDelete, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
-	return err
+	return s.client.do(ctx, request{method: http.MethodDelete, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
 }
 
 func checkWebhookListParams(params *WebhookListParams) (*WebhookListParams, error) {
@@ -348,13 +306,6 @@ func checkWebhookListParams(params *WebhookListParams) (*WebhookListParams, erro
 	return &p, nil
 }
 
-func checkWebhookID(param, id string) error {
-	if !endpointIDPattern.MatchString(id) {
-		return paramErrorf(param, "%q does not match ^ep_[a-f0-9]{32}$", id)
-	}
-	return nil
-}
-
 // checkHTTPSURL applies the API's rule for webhook URLs: an absolute https URL
 // with a host.
 func checkHTTPSURL(raw string) error {
@@ -363,125 +314,4 @@ func checkHTTPSURL(raw string) error {
 		return paramErrorf("url", "must be a valid HTTPS URL")
 	}
 	return nil
-}
-
-// Health is a webhook's diagnosis by the thresholds of the API's "Webhook
-// Diagnostics".
-type Health struct {
-	SuccessRate  SuccessRateClass
-	ResponseTime ResponseTimeClass
-	Activity     ActivityClass
-}
-
-// SuccessRateClass classifies DeliveryStats.SuccessRate.
-type SuccessRateClass int
-
-// Success-rate classes: Excellent >= 99%, Good >= 95%, Warning >= 90%, else
-// Critical. SuccessRateUnknown (the zero value) is a webhook with no events,
-// whose rate says nothing.
-const (
-	SuccessRateUnknown   SuccessRateClass = 0
-	SuccessRateExcellent SuccessRateClass = iota
-	SuccessRateGood
-	SuccessRateWarning
-	SuccessRateCritical
-)
-
-// String is the lower-case word: "excellent", "good", "warning" or
-// "critical"; "unknown" for SuccessRateUnknown.
-func (c SuccessRateClass) String() string {
-	return className(int(c), "excellent", "good", "warning", "critical")
-}
-
-// ResponseTimeClass classifies DeliveryStats.AverageResponseTime.
-type ResponseTimeClass int
-
-// Response-time classes: Fast < 1000 ms, Acceptable <= 3000 ms, Slow <= 5000
-// ms, else Critical. ResponseTimeUnknown (the zero value) is a webhook with
-// no response to time: no attempt yet, or only network errors (an average of
-// 0 ms with nothing delivered).
-const (
-	ResponseTimeUnknown ResponseTimeClass = 0
-	ResponseTimeFast    ResponseTimeClass = iota
-	ResponseTimeAcceptable
-	ResponseTimeSlow
-	ResponseTimeCritical
-)
-
-// String is the lower-case word: "fast", "acceptable", "slow" or
-// "critical"; "unknown" for ResponseTimeUnknown.
-func (c ResponseTimeClass) String() string {
-	return className(int(c), "fast", "acceptable", "slow", "critical")
-}
-
-// ActivityClass classifies a webhook's recent activity.
-type ActivityClass int
-
-// Activity classes: Idle when there were no events in the last 24 hours;
-// Failing when at least 2 of them failed and they are at least 10% of them,
-// or when 2 or more of the recent events failed; else Active.
-const (
-	ActivityActive ActivityClass = iota + 1
-	ActivityIdle
-	ActivityFailing
-)
-
-// String is the lower-case word: "active", "idle" or "failing".
-func (c ActivityClass) String() string {
-	return className(int(c), "active", "idle", "failing")
-}
-
-func className(i int, names ...string) string {
-	if i < 1 || i > len(names) {
-		return "unknown"
-	}
-	return names[i-1]
-}
-
-// Health classifies the webhook from its DeliveryStats and, when fetched
-// with IncludeEvents, its RecentEvents, by the API's thresholds. Where the
-// stats hold no data to judge (no events; no response to time) the class is
-// Unknown rather than a verdict the data does not support.
-func (w *Webhook) Health() Health {
-	st := w.DeliveryStats
-	var h Health
-	switch rate := st.SuccessRate; {
-	case st.TotalEvents == 0:
-		h.SuccessRate = SuccessRateUnknown
-	case rate >= 99:
-		h.SuccessRate = SuccessRateExcellent
-	case rate >= 95:
-		h.SuccessRate = SuccessRateGood
-	case rate >= 90:
-		h.SuccessRate = SuccessRateWarning
-	default:
-		h.SuccessRate = SuccessRateCritical
-	}
-	switch ms := st.AverageResponseTime; {
-	case st.SuccessfulDeliveries+st.FailedDeliveries == 0, ms == 0 && st.SuccessfulDeliveries == 0:
-		h.ResponseTime = ResponseTimeUnknown
-	case ms < 1000:
-		h.ResponseTime = ResponseTimeFast
-	case ms <= 3000:
-		h.ResponseTime = ResponseTimeAcceptable
-	case ms <= 5000:
-		h.ResponseTime = ResponseTimeSlow
-	default:
-		h.ResponseTime = ResponseTimeCritical
-	}
-	recentFailed := 0
-	for _, e := range w.RecentEvents {
-		if e.DeliveryStatus == DeliveryFailed {
-			recentFailed++
-		}
-	}
-	switch {
-	case st.Last24hEvents == 0:
-		h.Activity = ActivityIdle
-	case st.Last24hFailures >= 2 && st.Last24hFailures*10 >= st.Last24hEvents, recentFailed >= 2:
-		h.Activity = ActivityFailing
-	default:
-		h.Activity = ActivityActive
-	}
-	return h
 }

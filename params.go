@@ -1,0 +1,50 @@
+package hookscope
+
+import (
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// escapePath escapes one path segment. Ids are validated before they get here;
+// this makes sure that nothing in one ("/", "..") can reach another path.
+func escapePath(segment string) string {
+	return url.PathEscape(segment)
+}
+
+func oneOf[T comparable](v T, allowed []T) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// utc converts t to UTC without its monotonic reading; the zero time stays zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Round(0)
+}
+
+// endpointIDPattern is the endpoint (webhook) id format of API.md.
+var endpointIDPattern = regexp.MustCompile(`^ep_[a-f0-9]{32}$`)
+
+// uuidPattern accepts a UUID in its canonical 8-4-4-4-12 form, any version.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func checkMessageID(id string) error {
+	if !uuidPattern.MatchString(id) {
+		return paramErrorf("id", "%q is not a UUID", id)
+	}
+	return nil
+}
+
+func checkWebhookID(param, id string) error {
+	if !endpointIDPattern.MatchString(id) {
+		return paramErrorf(param, "%q does not match ^ep_[a-f0-9]{32}$", id)
+	}
+	return nil
+}
