@@ -24,7 +24,8 @@ var decodeOptions = jsonv2.JoinOptions(
 // decodeJSON decodes exactly one JSON object from r, streaming: an empty
 // body, a truncated one, a value that is not an object, or trailing data is
 // an error, never an empty result. It uses github.com/go-json-experiment/json,
-// which decodes the API's pages 2.5x faster than encoding/json (BENCHMARKS.md).
+// which decodes the API's pages about 2.5x faster than encoding/json
+// (BenchmarkDecodeLogs500).
 func decodeJSON(r io.Reader, out any) error {
 	// Every answer of the API is a JSON object: anything else ("null", an
 	// array, a string) would decode into an empty result without an error.

@@ -44,11 +44,13 @@
 //
 // # Iterators, checkpoints and resuming
 //
-// Lists are read in a plain for-range loop. The iterators (Logs.All,
-// Logs.Pages, Metrics.WebhookBuckets, Metrics.WebhookPages, Webhooks.All,
-// Attempts.AllInbound, …) send nothing until the loop starts, hold one page
-// at a time, follow the server's cursors, stop at the first error, and start
-// over when ranged again:
+// Lists are read in a plain for-range loop. Every list has a row iterator
+// and a page iterator (Logs.All and Logs.Pages, Metrics.WebhookBuckets and
+// Metrics.WebhookPages, Metrics.MessageBuckets and Metrics.MessagePages,
+// Webhooks.All and Webhooks.Pages); Attempts.AllInbound and
+// Attempts.AllOutbound read the attempts of a message. They send nothing
+// until the loop starts, hold one page at a time, follow the server's
+// cursors, stop at the first error, and start over when ranged again:
 //
 //	for entry, err := range c.Logs.All(ctx, &hookscope.LogListParams{Status: hookscope.StatusFailedPermanent}) {
 //		if err != nil {

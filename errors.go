@@ -52,7 +52,7 @@ var (
 	ErrIncompletePage = errors.New("hookscope: more results exist but the server gave no cursor")
 )
 
-// Error codes of API.md.
+// Error codes the API answers with, in APIError.Code.
 const (
 	CodeUnauthorized            = "UNAUTHORIZED"
 	CodeForbidden               = "FORBIDDEN"

@@ -132,14 +132,16 @@ func checkLogParams(params *LogListParams) (*LogListParams, error) {
 	if params != nil {
 		p = *params
 	}
-	if p.EndpointID != "" && !endpointIDPattern.MatchString(p.EndpointID) {
-		return nil, paramErrorf("endpoint_id", "%q does not match ^ep_[a-f0-9]{32}$", p.EndpointID)
+	if p.EndpointID != "" {
+		if err := checkEndpointID("endpoint_id", p.EndpointID); err != nil {
+			return nil, err
+		}
 	}
 	if p.Status != "" && !oneOf(p.Status, messageStatuses) {
 		return nil, paramErrorf("status", "%q is not one of %v", p.Status, messageStatuses)
 	}
-	if p.Limit != 0 && (p.Limit < 1 || p.Limit > LogsMaxLimit) {
-		return nil, paramErrorf("limit", "%d is outside 1..%d", p.Limit, LogsMaxLimit)
+	if err := checkLimit("limit", p.Limit, LogsMaxLimit); err != nil {
+		return nil, err
 	}
 	if !p.StartTime.IsZero() && !p.EndTime.IsZero() && p.EndTime.Before(p.StartTime) {
 		return nil, paramErrorf("end_time", "is before start_time (%s < %s)", p.EndTime.Format(time.RFC3339), p.StartTime.Format(time.RFC3339))

@@ -271,8 +271,8 @@ func checkMetricsParams(params *WebhookMetricsParams, allowed []Metric) (*Webhoo
 	if p.CompareTo != "" && p.CompareTo != ComparePriorPeriod {
 		return nil, paramErrorf("compare_to", "%q is not prior_period", p.CompareTo)
 	}
-	if p.Limit != 0 && (p.Limit < 1 || p.Limit > MetricsMaxLimit) {
-		return nil, paramErrorf("limit", "%d is outside 1..%d", p.Limit, MetricsMaxLimit)
+	if err := checkLimit("limit", p.Limit, MetricsMaxLimit); err != nil {
+		return nil, err
 	}
 	if !p.From.IsZero() && !p.To.IsZero() && !p.From.Before(p.To) {
 		return nil, paramErrorf("from", "must be before to (from %s, to %s)", p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))

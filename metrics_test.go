@@ -2,6 +2,7 @@ package hookscope_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -214,4 +215,75 @@ func TestMessageBucketsPath(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 	assert.Equal(t, "metric=messages.outbound.sent", f.last().URL.RawQuery)
+}
+
+// MessagePages walks GET /v1/metrics/messages page by page: lazily, with
+// the params on every page, each page's cursor exposed, resumable from a
+// saved cursor, and a bad metric refused before any request.
+func TestMetricsMessagePages(t *testing.T) {
+	t.Parallel()
+	setup := func(t *testing.T) (*hookscope.Client, *fakeAPI) {
+		c, f := newFakeAPI(t, hookscope.WithMaxRetries(0))
+		f.on("GET", "/v1/metrics/messages", cursorPages(t, map[string]httpmock.Responder{
+			"":   metricsPage("m2", 0, 1),
+			"m2": metricsPage("m3", 2),
+			"m3": metricsPage("", 3, 4),
+		}))
+		return c, f
+	}
+	params := &hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundFailed, Limit: 2}
+	t.Run("every page, then resume from a saved cursor", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		it := c.Metrics.MessagePages(context.Background(), params)
+		assert.Equal(t, 0, f.count(), "creating the iterator sends nothing")
+		var cursors []string
+		var buckets []int
+		for page, err := range it {
+			require.NoError(t, err)
+			cursors = append(cursors, page.Meta.NextCursor)
+			buckets = append(buckets, len(page.Buckets))
+		}
+		assert.Equal(t, []string{"m2", "m3", ""}, cursors)
+		assert.Equal(t, []int{2, 1, 2}, buckets)
+		for _, r := range f.requests() {
+			assert.Equal(t, "messages.outbound.failed", r.URL.Query().Get("metric"))
+			assert.Equal(t, "2", r.URL.Query().Get("limit"))
+		}
+
+		p := *params
+		p.Cursor = "m3"
+		n := 0
+		for page, err := range c.Metrics.MessagePages(context.Background(), &p) {
+			require.NoError(t, err)
+			assert.Empty(t, page.Meta.NextCursor)
+			n++
+		}
+		assert.Equal(t, 1, n)
+		assert.Equal(t, []string{"", "m2", "m3", "m3"}, cursorsSent(f))
+		assert.Equal(t, "m3", p.Cursor, "the caller's params are not modified")
+	})
+	t.Run("early break", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		for _, err := range c.Metrics.MessagePages(context.Background(), params) {
+			require.NoError(t, err)
+			break
+		}
+		assert.Equal(t, 1, f.count())
+	})
+	t.Run("a webhook metric is refused before any request", func(t *testing.T) {
+		t.Parallel()
+		c, f := setup(t)
+		calls := 0
+		for page, err := range c.Metrics.MessagePages(context.Background(), &hookscope.MessageMetricsParams{Metric: hookscope.MetricDelivered}) {
+			calls++
+			assert.Nil(t, page)
+			pe, ok := errors.AsType[*hookscope.ParamError](err)
+			require.True(t, ok, "got %v", err)
+			assert.Equal(t, "metric", pe.Param)
+		}
+		assert.Equal(t, 1, calls)
+		assert.Equal(t, 0, f.count())
+	})
 }

@@ -197,13 +197,18 @@ func mockSpecSDKTraffic(t *testing.T, srv *mockserver.Server, c *hookscope.Clien
 		hookscope.MetricOutboundDelivered, hookscope.MetricOutboundFailed} {
 		for _, g := range []hookscope.GroupBy{"", hookscope.GroupByEndpointID, hookscope.GroupByKind, hookscope.GroupByHTTPStatusClass} {
 			p := &hookscope.MessageMetricsParams{Metric: m, GroupBy: g, CompareTo: hookscope.ComparePriorPeriod, Limit: 50}
+			buckets := 0
 			for _, err := range c.Metrics.MessageBuckets(ctx, p) {
 				require.NoError(t, err)
+				buckets++
 			}
-			// MessageBuckets hides its pages: count them from the series.
-			pages, err := mockSpecMessagePages(ctx, c, p)
-			require.NoError(t, err)
-			sent += 2 * pages
+			paged := 0
+			for page, err := range c.Metrics.MessagePages(ctx, p) {
+				require.NoError(t, err)
+				sent += 2 // the same page, once for MessageBuckets and once here
+				paged += len(page.Buckets)
+			}
+			assert.Equal(t, buckets, paged, "%s by %q: the pages hold every bucket row", m, g)
 		}
 	}
 
@@ -211,7 +216,7 @@ func mockSpecSDKTraffic(t *testing.T, srv *mockserver.Server, c *hookscope.Clien
 	// recent events, and the CRUD round trip.
 	listed := 0
 	for _, limit := range []int{1, 3, 0} {
-		for page, err := range mockSpecWebhookPages(ctx, c, limit) {
+		for page, err := range c.Webhooks.Pages(ctx, &hookscope.WebhookListParams{Limit: limit}) {
 			require.NoError(t, err)
 			sent++
 			listed += len(page.Data)
@@ -282,37 +287,6 @@ func mockSpecSDKTraffic(t *testing.T, srv *mockserver.Server, c *hookscope.Clien
 	sent++
 	assert.Positive(t, an.DayMetrics.Total)
 	return sent
-}
-
-// mockSpecMessagePages counts the pages of a messages metrics query.
-func mockSpecMessagePages(ctx context.Context, c *hookscope.Client, p *hookscope.MessageMetricsParams) (int, error) {
-	q := *p
-	pages := 0
-	for {
-		s, err := c.Metrics.Messages(ctx, &q)
-		if err != nil {
-			return pages, err
-		}
-		pages++
-		if s.Meta.NextCursor == "" {
-			return pages, nil
-		}
-		q.Cursor = s.Meta.NextCursor
-	}
-}
-
-// mockSpecWebhookPages iterates the pages of GET /api/v0/webhooks.
-func mockSpecWebhookPages(ctx context.Context, c *hookscope.Client, limit int) func(func(*hookscope.WebhookPage, error) bool) {
-	return func(yield func(*hookscope.WebhookPage, error) bool) {
-		p := &hookscope.WebhookListParams{Limit: limit}
-		for {
-			page, err := c.Webhooks.List(ctx, p)
-			if !yield(page, err) || err != nil || !page.Meta.HasMore {
-				return
-			}
-			p.Cursor = page.Meta.NextCursor
-		}
-	}
 }
 
 // mockSpecPlanTraffic reads what differs by plan or organization and returns

@@ -272,6 +272,13 @@ func callEverySDKMethod(t *testing.T, c *hookscope.Client) {
 		n++
 	}
 	assert.Equal(t, 6, n)
+	pages = 0
+	for p, err := range c.Metrics.MessagePages(ctx, &hookscope.MessageMetricsParams{Metric: hookscope.MetricInboundReceived}) {
+		require.NoError(t, err)
+		require.NotNil(t, p)
+		pages++
+	}
+	assert.Equal(t, 2, pages)
 
 	// Logs.
 	lp := &hookscope.LogListParams{
@@ -388,6 +395,13 @@ func callEverySDKMethod(t *testing.T, c *hookscope.Client) {
 		n++
 	}
 	assert.Equal(t, 2, n, "two pages of one webhook")
+	pages = 0
+	for p, err := range c.Webhooks.Pages(ctx, &hookscope.WebhookListParams{Limit: 1}) {
+		require.NoError(t, err)
+		require.Len(t, p.Data, 1)
+		pages++
+	}
+	assert.Equal(t, 2, pages)
 
 	created, err := c.Webhooks.Create(ctx, &hookscope.WebhookCreateParams{Name: "Order events", URL: "https://customer.app/webhooks"})
 	require.NoError(t, err)

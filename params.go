@@ -6,10 +6,39 @@ import (
 	"time"
 )
 
-// escapePath escapes one path segment. Ids are validated before they get here;
-// this makes sure that nothing in one ("/", "..") can reach another path.
-func escapePath(segment string) string {
-	return url.PathEscape(segment)
+// Checks shared by the services: each returns a *ParamError naming the
+// parameter, before any request is sent.
+
+// endpointIDPattern is the format of an endpoint (webhook) id: "ep_" and 32
+// lowercase hex digits.
+var endpointIDPattern = regexp.MustCompile(`^ep_[a-f0-9]{32}$`)
+
+// uuidPattern accepts a UUID in its canonical 8-4-4-4-12 form, any version.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// checkEndpointID checks an endpoint (webhook) id passed as param.
+func checkEndpointID(param, id string) error {
+	if !endpointIDPattern.MatchString(id) {
+		return paramErrorf(param, "%q does not match ^ep_[a-f0-9]{32}$", id)
+	}
+	return nil
+}
+
+// checkMessageID checks a message id, a UUID.
+func checkMessageID(id string) error {
+	if !uuidPattern.MatchString(id) {
+		return paramErrorf("id", "%q is not a UUID", id)
+	}
+	return nil
+}
+
+// checkLimit checks a page size or count: 0 leaves the server's default,
+// anything else must be within 1..maxLimit.
+func checkLimit(param string, n, maxLimit int) error {
+	if n != 0 && (n < 1 || n > maxLimit) {
+		return paramErrorf(param, "%d is outside 1..%d", n, maxLimit)
+	}
+	return nil
 }
 
 func oneOf[T comparable](v T, allowed []T) bool {
@@ -29,22 +58,8 @@ func utc(t time.Time) time.Time {
 	return t.UTC().Round(0)
 }
 
-// endpointIDPattern is the endpoint (webhook) id format of API.md.
-var endpointIDPattern = regexp.MustCompile(`^ep_[a-f0-9]{32}$`)
-
-// uuidPattern accepts a UUID in its canonical 8-4-4-4-12 form, any version.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func checkMessageID(id string) error {
-	if !uuidPattern.MatchString(id) {
-		return paramErrorf("id", "%q is not a UUID", id)
-	}
-	return nil
-}
-
-func checkWebhookID(param, id string) error {
-	if !endpointIDPattern.MatchString(id) {
-		return paramErrorf(param, "%q does not match ^ep_[a-f0-9]{32}$", id)
-	}
-	return nil
+// escapePath escapes one path segment. Ids are validated before they get here;
+// this makes sure that nothing in one ("/", "..") can reach another path.
+func escapePath(segment string) string {
+	return url.PathEscape(segment)
 }

@@ -115,6 +115,12 @@ func invalidParamCases() []paramCase {
 		{"Webhooks.All limit", "limit", func(ctx context.Context, c *hookscope.Client) error {
 			return firstErr(c.Webhooks.All(ctx, &hookscope.WebhookListParams{Limit: 101}))
 		}},
+		{"Webhooks.Pages limit", "limit", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Webhooks.Pages(ctx, &hookscope.WebhookListParams{Limit: -1}))
+		}},
+		{"Metrics.MessagePages nil", "metric", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Metrics.MessagePages(ctx, nil))
+		}},
 		{"Attempts.AllInbound id", "id", func(ctx context.Context, c *hookscope.Client) error {
 			return firstErr(c.Attempts.AllInbound(ctx, "nope"))
 		}},

@@ -189,15 +189,15 @@ type WebhooksService struct {
 // 1..50, default 10). An unknown id, or another organization's, is a 404
 // WEBHOOK_NOT_FOUND (ErrNotFound). params may be nil. Requires webhook:read.
 func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *WebhookGetParams) (*Webhook, error) {
-	if err := checkWebhookID("webhook_id", webhookID); err != nil {
+	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return nil, err
 	}
 	var p WebhookGetParams
 	if params != nil {
 		p = *params
 	}
-	if p.EventsLimit != 0 && (p.EventsLimit < 1 || p.EventsLimit > WebhookEventsMaxLimit) {
-		return nil, paramErrorf("events_limit", "%d is outside 1..%d", p.EventsLimit, WebhookEventsMaxLimit)
+	if err := checkLimit("events_limit", p.EventsLimit, WebhookEventsMaxLimit); err != nil {
+		return nil, err
 	}
 	wh := new(Webhook)
 	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks/" + escapePath(webhookID), query: &p}, wh); err != nil {
@@ -266,7 +266,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 // Update sends PATCH /api/v0/webhooks/{id}: each non-nil field of params is
 // set, the rest left unchanged. Requires webhook:write.
 func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *WebhookUpdateParams) (*Webhook, error) {
-	if err := checkWebhookID("webhook_id", webhookID); err != nil {
+	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return nil, err
 	}
 	if params == nil {
@@ -289,7 +289,7 @@ func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *
 
 // Delete sends DELETE /api/v0/webhooks/{id} (204). Requires webhook:write.
 func (s *WebhooksService) Delete(ctx context.Context, webhookID string) error {
-	if err := checkWebhookID("webhook_id", webhookID); err != nil {
+	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return err
 	}
 	return s.client.do(ctx, request{method: http.MethodDelete, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
@@ -300,8 +300,8 @@ func checkWebhookListParams(params *WebhookListParams) (*WebhookListParams, erro
 	if params != nil {
 		p = *params
 	}
-	if p.Limit != 0 && (p.Limit < 1 || p.Limit > WebhooksMaxLimit) {
-		return nil, paramErrorf("limit", "%d is outside 1..%d", p.Limit, WebhooksMaxLimit)
+	if err := checkLimit("limit", p.Limit, WebhooksMaxLimit); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

@@ -261,3 +261,47 @@ func TestDeleteAcceptsEmpty204AndMapsErrors(t *testing.T) {
 	require.ErrorIs(t, err, hookscope.ErrNotFound)
 	assert.Equal(t, 2, f.count())
 }
+
+// Pages walks GET /api/v0/webhooks page by page: lazily, with the limit on
+// every page, each page's cursor exposed, resumable from a saved cursor.
+func TestWebhooksPagesExposeCursorAndResume(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	f.on("GET", "/api/v0/webhooks", cursorPages(t, map[string]httpmock.Responder{
+		"":   webhooksPage("w2", true, "a", "b"),
+		"w2": webhooksPage("w3", true, "c"),
+		"w3": webhooksPage("", false, "d"),
+	}))
+
+	it := c.Webhooks.Pages(context.Background(), &hookscope.WebhookListParams{Limit: 2})
+	assert.Equal(t, 0, f.count(), "creating the iterator sends nothing")
+	var saved string
+	for page, err := range it {
+		require.NoError(t, err)
+		require.NotNil(t, page)
+		if page.Meta.NextCursor == "w2" {
+			assert.True(t, page.Meta.HasMore)
+			assert.Len(t, page.Data, 2)
+			continue
+		}
+		saved = page.Meta.NextCursor
+		break // checkpoint after the second page
+	}
+	require.Equal(t, "w3", saved)
+	assert.Equal(t, 2, f.count())
+
+	var names []string
+	for page, err := range c.Webhooks.Pages(context.Background(), &hookscope.WebhookListParams{Limit: 2, Cursor: saved}) {
+		require.NoError(t, err)
+		for _, wh := range page.Data {
+			names = append(names, wh.Name)
+		}
+		assert.Empty(t, page.Meta.NextCursor)
+		assert.False(t, page.Meta.HasMore)
+	}
+	assert.Equal(t, []string{"d"}, names)
+	assert.Equal(t, []string{"", "w2", "w3"}, cursorsSent(f))
+	for _, r := range f.requests() {
+		assert.Equal(t, "2", r.URL.Query().Get("limit"))
+	}
+}
