@@ -1,16 +1,13 @@
 package mockserver
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/webhook"
 )
 
 // handleInboundAttempts serves GET /v1/inbound-messages/{id}/attempts.
@@ -146,18 +143,24 @@ func (s *Server) renderAttempt(m *message, a *attempt, plan Plan, base string, e
 }
 
 // requestHeaders are the headers the platform sent with attempt a of m,
-// signed with the endpoint's secret as Standard Webhooks sign.
+// signed with the endpoint's secret as Standard Webhooks sign (package
+// webhook: the HMAC key is the secret's decoded bytes), so that
+// webhook.Verify accepts them against the endpoint's signing_secret and the
+// message's payload.
 func requestHeaders(m *message, a *attempt) map[string]string {
-	ts := strconv.FormatInt(a.at.Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(m.ep.secret))
-	_, _ = fmt.Fprintf(mac, "%s.%s.%s", m.id, ts, m.payload)
-	return map[string]string{
+	h := map[string]string{
 		"Content-Type":      "application/json",
 		"User-Agent":        "hookscope-delivery/1.0",
 		"Webhook-Id":        m.id,
-		"Webhook-Timestamp": ts,
-		"Webhook-Signature": "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)),
+		"Webhook-Timestamp": strconv.FormatInt(a.at.Unix(), 10),
 	}
+	// The mock makes every secret (whsec_ + base64 of 24 bytes) and every
+	// id (a UUID) itself, so Sign cannot refuse them; the signature tests
+	// would see a header left out.
+	if sig, err := webhook.Sign(m.ep.secret, m.id, a.at, m.payload); err == nil {
+		h["Webhook-Signature"] = sig
+	}
+	return h
 }
 
 func opt(v int64) *int64 {

@@ -1,0 +1,16 @@
+package mockserver
+
+import "slices"
+
+// MessageDelivery returns the endpoint id and the payload of message id
+// (outbound or inbound): what a delivery's signature covers, which the API
+// does not show.
+func MessageDelivery(s *Server, id string) (endpointID string, payload []byte, ok bool) {
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	m := s.st.msgs[id]
+	if m == nil {
+		return "", nil, false
+	}
+	return m.ep.id, slices.Clone(m.payload), true
+}
