@@ -242,9 +242,9 @@ type AnalyticsService struct {
 // Webhooks fetches GET /analytics/webhooks: the current UTC day's delivery
 // counts, latency percentiles and top lists, the last 24 hours by hour, and
 // the 10 newest deliveries. Requires the analytics:read scope.
-func (s *AnalyticsService) Webhooks(ctx context.Context) (*WebhookAnalytics, error) {
+func (s *AnalyticsService) Webhooks(ctx context.Context, opts ...Option) (*WebhookAnalytics, error) {
 	var env analyticsEnvelope
-	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/analytics/webhooks"}, &env); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/analytics/webhooks"}, &env); err != nil {
 		return nil, err
 	}
 	requestID := env.requestID

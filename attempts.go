@@ -116,40 +116,40 @@ type AttemptsService struct {
 // belongs to another organization gives an empty list, not an error: use
 // GetInboundMessage to tell them apart. Response body URLs are present on
 // starter plans and above.
-func (s *AttemptsService) ListInbound(ctx context.Context, messageID string) (*AttemptList, error) {
-	return s.list(ctx, "/v1/inbound-messages/", messageID, "")
+func (s *AttemptsService) ListInbound(ctx context.Context, messageID string, opts ...Option) (*AttemptList, error) {
+	return s.list(ctx, "/v1/inbound-messages/", messageID, "", opts...)
 }
 
 // AllInbound iterates the attempts of an inbound message. It follows
 // meta.next_cursor when a server gives one; when the server reports has_more
 // without a cursor (the 200-attempt cap), the loop ends with an error
 // matching ErrIncompletePage after the last attempt it could read.
-func (s *AttemptsService) AllInbound(ctx context.Context, messageID string) iter.Seq2[*Attempt, error] {
-	return s.all(ctx, "/v1/inbound-messages/", messageID)
+func (s *AttemptsService) AllInbound(ctx context.Context, messageID string, opts ...Option) iter.Seq2[*Attempt, error] {
+	return s.all(ctx, "/v1/inbound-messages/", messageID, opts...)
 }
 
 // ListOutbound fetches GET /v1/messages/{id}/attempts: the attempts of an
 // outbound message (a /v1/logs row's MessageID), with ProcessingMS, under the
 // same rules as ListInbound.
-func (s *AttemptsService) ListOutbound(ctx context.Context, messageID string) (*AttemptList, error) {
-	return s.list(ctx, "/v1/messages/", messageID, "")
+func (s *AttemptsService) ListOutbound(ctx context.Context, messageID string, opts ...Option) (*AttemptList, error) {
+	return s.list(ctx, "/v1/messages/", messageID, "", opts...)
 }
 
 // AllOutbound iterates the attempts of an outbound message, as AllInbound.
-func (s *AttemptsService) AllOutbound(ctx context.Context, messageID string) iter.Seq2[*Attempt, error] {
-	return s.all(ctx, "/v1/messages/", messageID)
+func (s *AttemptsService) AllOutbound(ctx context.Context, messageID string, opts ...Option) iter.Seq2[*Attempt, error] {
+	return s.all(ctx, "/v1/messages/", messageID, opts...)
 }
 
 // GetInboundMessage fetches GET /v1/inbound-messages/{id}. An unknown id, or
 // another organization's, is a 404 MESSAGE_NOT_FOUND (ErrNotFound).
-func (s *AttemptsService) GetInboundMessage(ctx context.Context, messageID string) (*InboundMessage, error) {
+func (s *AttemptsService) GetInboundMessage(ctx context.Context, messageID string, opts ...Option) (*InboundMessage, error) {
 	if err := checkMessageID(messageID); err != nil {
 		return nil, err
 	}
 	var env struct {
 		Data InboundMessage `json:"data"`
 	}
-	err := s.client.do(ctx, request{method: http.MethodGet, path: "/v1/inbound-messages/" + escapePath(messageID)}, &env)
+	err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, route: "/v1/inbound-messages/{id}", path: "/v1/inbound-messages/" + escapePath(messageID)}, &env)
 	if err != nil {
 		return nil, err
 	}
@@ -160,13 +160,15 @@ type attemptsQuery struct {
 	Cursor string `url:"cursor,omitempty"`
 }
 
-func (s *AttemptsService) list(ctx context.Context, prefix, messageID, cursor string) (*AttemptList, error) {
+func (s *AttemptsService) list(ctx context.Context, prefix, messageID, cursor string, opts ...Option) (*AttemptList, error) {
 	if err := checkMessageID(messageID); err != nil {
 		return nil, err
 	}
 	list := new(AttemptList)
 	if err := s.client.do(ctx, request{
+		opts:   opts,
 		method: http.MethodGet,
+		route:  prefix + "{id}/attempts",
 		path:   prefix + escapePath(messageID) + "/attempts",
 		query:  attemptsQuery{Cursor: cursor},
 	}, list); err != nil {
@@ -175,9 +177,9 @@ func (s *AttemptsService) list(ctx context.Context, prefix, messageID, cursor st
 	return list, nil
 }
 
-func (s *AttemptsService) all(ctx context.Context, prefix, messageID string) iter.Seq2[*Attempt, error] {
+func (s *AttemptsService) all(ctx context.Context, prefix, messageID string, opts ...Option) iter.Seq2[*Attempt, error] {
 	pages := paginate(ctx, "", func(ctx context.Context, cursor string) (*AttemptList, pageInfo, error) {
-		list, err := s.list(ctx, prefix, messageID, cursor)
+		list, err := s.list(ctx, prefix, messageID, cursor, opts...)
 		if err != nil {
 			return nil, pageInfo{}, err
 		}

@@ -43,16 +43,15 @@ type Client struct {
 	// Analytics reads the day's delivery analytics.
 	Analytics *AnalyticsService
 
-	base             string // base URL without a trailing slash
-	apiKey           secretKey
-	httpClient       *http.Client
-	userAgent        string
-	logger           *slog.Logger
-	maxRetries       int
-	retryWaitMin     time.Duration
-	retryWaitMax     time.Duration
-	maxRetryAfter    time.Duration
-	maxResponseBytes int64
+	base       string // base URL without a trailing slash
+	apiKey     secretKey
+	httpClient *http.Client
+	userAgent  string
+	cfg        config // the options of every call; a call's own options apply over a copy
+
+	pause *pauseGate       // the client-wide pause after a 429
+	now   func() time.Time // the clock of retries and the pause: time.Now but in tests
+	sleep sleeper          // the waits of retries and the pause: sleepContext but in tests
 }
 
 // NewClient returns a client that authenticates with apiKey. It refuses an
@@ -71,17 +70,17 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		base:             base,
-		apiKey:           func() string { return apiKey },
-		httpClient:       cfg.newHTTPClient(),
-		userAgent:        userAgent(cfg.userAgent),
-		logger:           cfg.logger,
-		maxRetries:       cfg.maxRetries,
-		retryWaitMin:     cfg.retryWaitMin,
-		retryWaitMax:     cfg.retryWaitMax,
-		maxRetryAfter:    cfg.maxRetryAfter,
-		maxResponseBytes: cfg.maxResponseBytes,
+		base:       base,
+		apiKey:     func() string { return apiKey },
+		httpClient: cfg.newHTTPClient(),
+		userAgent:  userAgent(cfg.userAgent),
+		pause:      new(pauseGate),
+		now:        time.Now,
+		sleep:      sleepContext,
 	}
+	// What a call may change stays, for forCall to copy; the rest is set above.
+	c.cfg = cfg
+	c.cfg.baseURL, c.cfg.httpClient, c.cfg.userAgent = "", nil, ""
 	c.Metrics = &MetricsService{client: c}
 	c.Logs = &LogsService{client: c}
 	c.Attempts = &AttemptsService{client: c}
@@ -184,9 +183,11 @@ func (c *Client) LogValue() slog.Value {
 // request is one API call as the services describe it to do.
 type request struct {
 	method string
-	path   string // already escaped, starting with "/"
-	query  any    // a params struct with url tags, or nil
-	body   any    // JSON-encoded when non-nil
+	route  string   // the path's template, such as /api/v0/webhooks/{webhook_id}; "": the path has no parameters
+	path   string   // already escaped, starting with "/"
+	query  any      // a params struct with url tags, or nil
+	body   any      // JSON-encoded when non-nil
+	opts   []Option // the call's own options
 }
 
 // requestIDHolder is a decoded answer that carries a request id. do hands it
@@ -196,29 +197,40 @@ type requestIDHolder interface {
 	setRequestID(fromHeader string)
 }
 
-// do is the one request path: it builds the HTTP request, sends it through
-// the retrying transport (send), and decodes a 2xx body into out (nil: the
-// body is discarded), giving out the response's request id when it is a
+// do is the one request path: it applies the call's options over the
+// client's (forCall), builds the HTTP request, sends it through the retrying
+// transport (send), and decodes a 2xx body into out (nil: the body is
+// discarded), giving out the response's request id when it is a
 // requestIDHolder. A non-2xx answer becomes an *APIError.
 func (c *Client) do(ctx context.Context, req request, out any) error {
 	if ctx == nil {
 		return errors.New("hookscope: nil context")
 	}
-	hreq, err := c.newRequest(ctx, req)
+	cfg, err := c.forCall(req.method, req.opts)
 	if err != nil {
 		return err
 	}
-	resp, err := c.send(ctx, hreq, req.path)
+	tries := c.newTryPolicy(cfg, req)
+	// The transport under the http.Client finds the call in the context.
+	ctx = context.WithValue(ctx, callInfoKey{}, &tries.info)
+	hreq, err := c.newRequest(ctx, cfg, req)
+	if err != nil {
+		return err
+	}
+	resp, err := c.send(ctx, hreq, tries)
+	if cfg.responseInto != nil {
+		cfg.responseInto.fill(resp, tries)
+	}
 	if err != nil {
 		return fmt.Errorf("hookscope: %s %s: %w", req.method, req.path, err)
 	}
 	defer drainAndClose(resp.Body)
-	return c.decode(req, resp, out)
+	return c.decode(cfg, req, resp, out)
 }
 
 // newRequest builds the HTTP request of req: the URL with its query, the
 // JSON body, and the headers every call carries.
-func (c *Client) newRequest(ctx context.Context, req request) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, cfg *config, req request) (*http.Request, error) {
 	endpoint := c.base + req.path
 	if req.query != nil {
 		q, err := query.Values(req.query)
@@ -241,24 +253,31 @@ func (c *Client) newRequest(ctx context.Context, req request) (*http.Request, er
 	if err != nil {
 		return nil, fmt.Errorf("hookscope: building %s %s: %w", req.method, req.path, err)
 	}
+	hreq.Header.Set("Accept", "application/json")
+	for _, h := range cfg.headers { // WithHeader refuses the ones set below
+		hreq.Header.Set(h.name, h.value)
+	}
 	hreq.Header.Set("Authorization", "Bearer "+c.apiKey())
 	hreq.Header.Set("User-Agent", c.userAgent)
-	hreq.Header.Set("Accept", "application/json")
 	if body != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
 	if isWrite(req.method) {
 		// Sent unchanged on every try, so that the server can recognise a
-		// retried write and apply it once.
-		hreq.Header.Set("Idempotency-Key", newIdempotencyKey())
+		// retried write and apply it once: the caller's key, or one of ours.
+		key := cfg.idempotencyKey
+		if key == "" {
+			key = newIdempotencyKey()
+		}
+		hreq.Header.Set("Idempotency-Key", key)
 	}
 	return hreq, nil
 }
 
 // decode reads the final response: a non-2xx one into an *APIError, a 2xx
 // one into out, bounded by WithMaxResponseBytes.
-func (c *Client) decode(req request, resp *http.Response, out any) error {
-	body := &limitedReader{r: resp.Body, remaining: c.maxResponseBytes}
+func (c *Client) decode(cfg *config, req request, resp *http.Response, out any) error {
+	body := &limitedReader{r: resp.Body, remaining: cfg.maxResponseBytes}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return decodeAPIError(resp, body)
 	}

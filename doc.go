@@ -102,6 +102,38 @@
 // Idempotency-Key, so they are retried safely too. No wait outlives the
 // context.
 //
+// # Options per call
+//
+// Every service method takes options last; they apply over the client's for
+// that call only: WithMaxRetries, WithRetryWait, WithMaxRetryAfter,
+// WithTimeout, WithLogger, WithMaxResponseBytes, WithHeader, WithMiddleware and
+// WithRateLimiter work at both levels, WithIdempotencyKey and WithResponseInto
+// on a call only, and an option given where it does not apply is an error
+// that names it.
+//
+// # Production checklist
+//
+//   - Timeouts: pass each call a context with a deadline; it bounds the call,
+//     retries and waits included. WithTimeout (default 30 s) bounds each try.
+//   - Retries: connection errors, 429 and 5xx are retried up to WithMaxRetries
+//     (default 3) with jittered backoff; a Retry-After longer than
+//     WithMaxRetryAfter (default 30 s) returns the error at once with
+//     APIError.RetryAfter, for you to schedule.
+//   - Idempotency keys: writes are retried safely with a key the SDK makes per
+//     call; a write that a new process may repeat (after a crash or a
+//     redeploy) needs a key of yours, WithIdempotencyKey, derived from what
+//     the write is for.
+//   - Rate limits: after a 429 the whole client pauses until its Retry-After,
+//     so a burst of goroutines meets one 429, not one each. To stay under the
+//     plan's budget instead, share a limiter with WithRateLimiter;
+//     Response.RateLimit and APIError.RateLimit show what is left.
+//   - Tracing: WithMiddleware(otelhookscope.Middleware()) makes a client span
+//     per try, named by route template, and the http.client.request.duration
+//     histogram; give WithResponseInto's RequestID to support.
+//   - Verifying deliveries: check every delivery your endpoint receives with
+//     package webhook (webhook.Verify, or webhook.Handler around your handler)
+//     before trusting its body.
+//
 // # Testing with mockserver
 //
 // Package mockserver serves the whole API in process, computed from one

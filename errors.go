@@ -90,6 +90,10 @@ type APIError struct {
 	// RetryAfter is the wait the server asked for in its Retry-After header
 	// (seconds or an HTTP date), 0 when it sent none.
 	RetryAfter time.Duration
+	// RateLimit is the request budget the answer reported in its
+	// X-RateLimit-* headers; nil when it sent none. On a 429 its Reset says
+	// when the budget is whole again.
+	RateLimit *RateLimit
 	// Body is the start (at most 512 bytes) of a body that was not a known
 	// envelope, to show what a proxy answered.
 	Body string
@@ -248,6 +252,7 @@ func decodeAPIError(resp *http.Response, body io.Reader) *APIError {
 	if e.RequestID == "" {
 		e.RequestID = resp.Header.Get("X-Request-Id")
 	}
+	e.RateLimit = parseRateLimit(resp.Header)
 	return e
 }
 

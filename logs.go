@@ -96,32 +96,35 @@ type LogsService struct {
 
 // List fetches one page of GET /v1/logs: outbound messages, newest first.
 // Requires the logs:read scope. Limit is 1..500 (default 50).
-func (s *LogsService) List(ctx context.Context, params *LogListParams) (*LogPage, error) {
+func (s *LogsService) List(ctx context.Context, params *LogListParams, opts ...Option) (*LogPage, error) {
 	p, err := checkLogParams(params)
 	if err != nil {
 		return nil, err
 	}
-	page, _, err := s.fetch(ctx, p)
+	page, _, err := s.fetch(ctx, p, opts...)
 	return page, err
 }
 
 // All iterates every row of a GET /v1/logs query, following meta.next_cursor
 // from params.Cursor. Nothing is sent until the loop starts; one page is held
 // at a time; breaking out of the loop sends no further request.
-func (s *LogsService) All(ctx context.Context, params *LogListParams) iter.Seq2[*LogEntry, error] {
-	return items(s.Pages(ctx, params), func(p *LogPage) []LogEntry { return p.Data })
+func (s *LogsService) All(ctx context.Context, params *LogListParams, opts ...Option) iter.Seq2[*LogEntry, error] {
+	return items(s.Pages(ctx, params, opts...), func(p *LogPage) []LogEntry { return p.Data })
 }
 
 // Pages iterates the pages of a GET /v1/logs query. Save a page's
 // Meta.NextCursor to resume later: pass it as params.Cursor.
-func (s *LogsService) Pages(ctx context.Context, params *LogListParams) iter.Seq2[*LogPage, error] {
+func (s *LogsService) Pages(ctx context.Context, params *LogListParams, opts ...Option) iter.Seq2[*LogPage, error] {
 	p, err := checkLogParams(params)
-	return listPages(ctx, p, err, func(q *LogListParams) *string { return &q.Cursor }, s.fetch)
+	return listPages(ctx, p, err, func(q *LogListParams) *string { return &q.Cursor },
+		func(ctx context.Context, q *LogListParams) (*LogPage, pageInfo, error) {
+			return s.fetch(ctx, q, opts...)
+		})
 }
 
-func (s *LogsService) fetch(ctx context.Context, p *LogListParams) (*LogPage, pageInfo, error) {
+func (s *LogsService) fetch(ctx context.Context, p *LogListParams, opts ...Option) (*LogPage, pageInfo, error) {
 	page := new(LogPage)
-	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/v1/logs", query: p}, page); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/v1/logs", query: p}, page); err != nil {
 		return nil, pageInfo{}, err
 	}
 	return page, page.Meta.pageInfo(), nil

@@ -184,65 +184,65 @@ var messageMetrics = []Metric{MetricInboundReceived, MetricOutboundSent, MetricO
 // granularity finer than the plan allows is ErrGranularityNotAvailable, a
 // window of more than 10,000 bucket rows is ErrTooManyBuckets. Responses are
 // cacheable for 30 seconds (Cache-Control: private, max-age=30).
-func (s *MetricsService) Webhooks(ctx context.Context, params *WebhookMetricsParams) (*MetricSeries, error) {
+func (s *MetricsService) Webhooks(ctx context.Context, params *WebhookMetricsParams, opts ...Option) (*MetricSeries, error) {
 	p, err := checkMetricsParams(params, webhookMetrics)
 	if err != nil {
 		return nil, err
 	}
-	page, _, err := s.fetch(ctx, "/v1/metrics/webhooks", p)
+	page, _, err := s.fetch(ctx, "/v1/metrics/webhooks", p, opts...)
 	return page, err
 }
 
 // WebhookBuckets iterates every bucket row of a GET /v1/metrics/webhooks
 // query, following meta.next_cursor from params.Cursor. Nothing is sent until
 // the loop starts.
-func (s *MetricsService) WebhookBuckets(ctx context.Context, params *WebhookMetricsParams) iter.Seq2[*MetricBucket, error] {
-	return items(s.WebhookPages(ctx, params), bucketsOf)
+func (s *MetricsService) WebhookBuckets(ctx context.Context, params *WebhookMetricsParams, opts ...Option) iter.Seq2[*MetricBucket, error] {
+	return items(s.WebhookPages(ctx, params, opts...), bucketsOf)
 }
 
 // WebhookPages iterates the pages of a GET /v1/metrics/webhooks query; each
 // page's Meta.NextCursor can be saved to resume from it.
-func (s *MetricsService) WebhookPages(ctx context.Context, params *WebhookMetricsParams) iter.Seq2[*MetricSeries, error] {
-	return s.pages(ctx, "/v1/metrics/webhooks", params, webhookMetrics)
+func (s *MetricsService) WebhookPages(ctx context.Context, params *WebhookMetricsParams, opts ...Option) iter.Seq2[*MetricSeries, error] {
+	return s.pages(ctx, "/v1/metrics/webhooks", params, webhookMetrics, opts...)
 }
 
 // Messages fetches one page of GET /v1/metrics/messages: inbound and outbound
 // messages counted into buckets, with the same rules as Webhooks.
-func (s *MetricsService) Messages(ctx context.Context, params *MessageMetricsParams) (*MetricSeries, error) {
+func (s *MetricsService) Messages(ctx context.Context, params *MessageMetricsParams, opts ...Option) (*MetricSeries, error) {
 	p, err := checkMetricsParams((*WebhookMetricsParams)(params), messageMetrics)
 	if err != nil {
 		return nil, err
 	}
-	page, _, err := s.fetch(ctx, "/v1/metrics/messages", p)
+	page, _, err := s.fetch(ctx, "/v1/metrics/messages", p, opts...)
 	return page, err
 }
 
 // MessageBuckets iterates every bucket row of a GET /v1/metrics/messages
 // query, following meta.next_cursor from params.Cursor. Nothing is sent until
 // the loop starts.
-func (s *MetricsService) MessageBuckets(ctx context.Context, params *MessageMetricsParams) iter.Seq2[*MetricBucket, error] {
-	return items(s.MessagePages(ctx, params), bucketsOf)
+func (s *MetricsService) MessageBuckets(ctx context.Context, params *MessageMetricsParams, opts ...Option) iter.Seq2[*MetricBucket, error] {
+	return items(s.MessagePages(ctx, params, opts...), bucketsOf)
 }
 
 // MessagePages iterates the pages of a GET /v1/metrics/messages query; each
 // page's Meta.NextCursor can be saved to resume from it.
-func (s *MetricsService) MessagePages(ctx context.Context, params *MessageMetricsParams) iter.Seq2[*MetricSeries, error] {
-	return s.pages(ctx, "/v1/metrics/messages", (*WebhookMetricsParams)(params), messageMetrics)
+func (s *MetricsService) MessagePages(ctx context.Context, params *MessageMetricsParams, opts ...Option) iter.Seq2[*MetricSeries, error] {
+	return s.pages(ctx, "/v1/metrics/messages", (*WebhookMetricsParams)(params), messageMetrics, opts...)
 }
 
 func bucketsOf(s *MetricSeries) []MetricBucket { return s.Buckets }
 
-func (s *MetricsService) pages(ctx context.Context, path string, params *WebhookMetricsParams, allowed []Metric) iter.Seq2[*MetricSeries, error] {
+func (s *MetricsService) pages(ctx context.Context, path string, params *WebhookMetricsParams, allowed []Metric, opts ...Option) iter.Seq2[*MetricSeries, error] {
 	p, err := checkMetricsParams(params, allowed)
 	return listPages(ctx, p, err, func(q *WebhookMetricsParams) *string { return &q.Cursor },
 		func(ctx context.Context, q *WebhookMetricsParams) (*MetricSeries, pageInfo, error) {
-			return s.fetch(ctx, path, q)
+			return s.fetch(ctx, path, q, opts...)
 		})
 }
 
-func (s *MetricsService) fetch(ctx context.Context, path string, p *WebhookMetricsParams) (*MetricSeries, pageInfo, error) {
+func (s *MetricsService) fetch(ctx context.Context, path string, p *WebhookMetricsParams, opts ...Option) (*MetricSeries, pageInfo, error) {
 	var env metricsEnvelope
-	if err := s.client.do(ctx, request{method: http.MethodGet, path: path, query: p}, &env); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: path, query: p}, &env); err != nil {
 		return nil, pageInfo{}, err
 	}
 	env.Data.Meta = env.Meta

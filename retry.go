@@ -17,31 +17,38 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// send sends req through go-retryablehttp under the client's try policy
-// and returns the final response, whose body the caller closes; path names
-// the call in log records. Every retry decision lives behind this function.
-// An error means no response at all; it carries the call's context error, if
-// any, so that errors.Is finds it.
-func (c *Client) send(ctx context.Context, req *http.Request, path string) (*http.Response, error) {
+// send sends req through go-retryablehttp under the call's try policy and
+// returns the final response, whose body the caller closes. Every retry
+// decision lives behind this function, and every wait: each try first waits
+// its turn (waitTurn: the client's 429 pause, the rate limiter). An error
+// means no usable response (tries.failed keeps the last one received, for
+// WithResponseInto); it carries the call's context error, if any, so that
+// errors.Is finds it.
+func (c *Client) send(ctx context.Context, req *http.Request, tries *tryPolicy) (*http.Response, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, err
 	}
-	tries := c.newTryPolicy(req.Method, path)
+	cfg := tries.cfg
 	rc := &retryablehttp.Client{
 		HTTPClient:     c.httpClient,
 		Logger:         nil,
-		RetryWaitMin:   c.retryWaitMin,
-		RetryWaitMax:   c.retryWaitMax,
-		RetryMax:       c.maxRetries,
+		RetryWaitMin:   cfg.retryWaitMin,
+		RetryWaitMax:   cfg.retryWaitMax,
+		RetryMax:       cfg.maxRetries,
 		RequestLogHook: tries.beforeTry,
 		CheckRetry:     tries.checkRetry,
 		Backoff:        tries.backoff,
+		PrepareRetry:   tries.prepareRetry,
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 	}
-	resp, err := rc.Do(rreq)
+	var resp *http.Response
+	if err = c.waitTurn(ctx, cfg); err == nil { // the retries wait theirs in prepareRetry
+		resp, err = rc.Do(rreq)
+	}
 	if err != nil {
 		if resp != nil {
+			tries.failed = resp
 			drainAndClose(resp.Body)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
@@ -57,20 +64,31 @@ func (c *Client) send(ctx context.Context, req *http.Request, path string) (*htt
 // each try.
 type tryPolicy struct {
 	c       *Client
+	cfg     *config // the call's options
 	method  string
 	path    string
 	attempt int // 1-based number of the try in flight
 	start   time.Time
-	wait    time.Duration // the wait checkRetry chose for the next retry
+	wait    time.Duration  // the wait checkRetry chose for the next retry
+	info    callInfo       // the call as the transport and its middlewares see it
+	failed  *http.Response // the last response of a call that ended in an error
 }
 
-func (c *Client) newTryPolicy(method, path string) *tryPolicy {
-	return &tryPolicy{c: c, method: method, path: path}
+func (c *Client) newTryPolicy(cfg *config, req request) *tryPolicy {
+	p := &tryPolicy{c: c, cfg: cfg, method: req.method, path: req.path}
+	p.info.route = req.route
+	if p.info.route == "" {
+		p.info.route = req.path
+	}
+	p.info.middlewares = cfg.middlewares
+	p.info.timeout = cfg.timeout
+	return p
 }
 
 func (p *tryPolicy) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 	p.attempt = i + 1
 	p.start = time.Now()
+	p.info.try.Store(int32(p.attempt))
 }
 
 // checkRetry retries connection errors and 429, 500, 502, 503 and 504, on
@@ -78,8 +96,16 @@ func (p *tryPolicy) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 // Idempotency-Key. It declines a retry whose wait would pass the context's
 // deadline or the Retry-After cap, so the caller gets the error at once.
 func (p *tryPolicy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		// Every call of the client holds off until the budget is back, not
+		// only this one: see waitTurn.
+		now := p.c.now()
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok && ra > 0 {
+			p.c.pause.extend(now.Add(min(ra, p.c.cfg.maxRetryAfter)))
+		}
+	}
 	retry, wait := p.decide(ctx, resp, err)
-	if p.attempt > p.c.maxRetries {
+	if p.attempt > p.cfg.maxRetries {
 		retry = false
 	}
 	p.wait = wait
@@ -116,14 +142,14 @@ func (p *tryPolicy) decide(ctx context.Context, resp *http.Response, err error) 
 	}
 	wait := p.backoffFor(p.attempt)
 	if resp != nil {
-		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			if ra > p.c.maxRetryAfter {
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), p.c.now()); ok {
+			if ra > p.cfg.maxRetryAfter {
 				return false, 0
 			}
 			wait = ra
 		}
 	}
-	if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
+	if deadline, ok := ctx.Deadline(); ok && p.c.now().Add(wait).After(deadline) {
 		return false, 0
 	}
 	return true, wait
@@ -132,7 +158,7 @@ func (p *tryPolicy) decide(ctx context.Context, resp *http.Response, err error) 
 // backoffFor is exponential backoff with full jitter: the n-th retry waits a
 // uniformly random time between the minimum and min(max, minimum·2^(n-1)).
 func (p *tryPolicy) backoffFor(n int) time.Duration {
-	lo, hi := p.c.retryWaitMin, p.c.retryWaitMax
+	lo, hi := p.cfg.retryWaitMin, p.cfg.retryWaitMax
 	// The ceiling grows from the minimum, or from 1 ms when the minimum is 0.
 	ceiling := max(lo, time.Millisecond)
 	for i := 1; i < n && ceiling < hi; i++ {
@@ -145,12 +171,25 @@ func (p *tryPolicy) backoffFor(n int) time.Duration {
 	return lo + rand.N(ceiling-lo+1)
 }
 
+// backoff tells go-retryablehttp not to sleep: prepareRetry waits instead,
+// with the client's sleeper, so that tests can replace the clock.
 func (p *tryPolicy) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return p.wait
+	return 0
+}
+
+// prepareRetry runs before each retry: it waits the backoff or Retry-After
+// that checkRetry chose, then the retry's turn (the client's 429 pause and
+// the rate limiter). An error ends the call with it.
+func (p *tryPolicy) prepareRetry(req *http.Request) error {
+	ctx := req.Context()
+	if err := p.c.sleep(ctx, p.wait); err != nil {
+		return err
+	}
+	return p.c.waitTurn(ctx, p.cfg)
 }
 
 func (p *tryPolicy) log(ctx context.Context, resp *http.Response, err error, retry bool, wait time.Duration) {
-	l := p.c.logger
+	l := p.cfg.logger
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
@@ -179,6 +218,10 @@ func (p *tryPolicy) log(ctx context.Context, resp *http.Response, err error, ret
 // not trust. A try that timed out (the per-try timeout) is retried; the
 // caller's own context is checked before this, in decide.
 func retryableTransportError(err error) bool {
+	var mwErr *middlewareError
+	if errors.As(err, &mwErr) {
+		return false
+	}
 	if errors.Is(err, errInsecureRedirect) {
 		return false
 	}

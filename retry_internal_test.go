@@ -22,7 +22,7 @@ func TestBackoffBoundsAndGrowth(t *testing.T) {
 		{0, time.Second, 5, 16 * time.Millisecond},
 		{0, time.Second, 20, time.Second},
 	} {
-		p := &tryPolicy{c: &Client{retryWaitMin: tc.lo, retryWaitMax: tc.hi}}
+		p := &tryPolicy{cfg: &config{retryWaitMin: tc.lo, retryWaitMax: tc.hi}}
 		var most time.Duration
 		for range 2000 {
 			w := p.backoffFor(tc.n)

@@ -184,11 +184,14 @@ type WebhooksService struct {
 	client *Client
 }
 
+// routeWebhook is the route template of one webhook's path.
+const routeWebhook = "/api/v0/webhooks/{webhook_id}"
+
 // Get fetches GET /api/v0/webhooks/{webhook_id}: the webhook with its
 // delivery stats and, with IncludeEvents, its recent events (EventsLimit
 // 1..50, default 10). An unknown id, or another organization's, is a 404
 // WEBHOOK_NOT_FOUND (ErrNotFound). params may be nil. Requires webhook:read.
-func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *WebhookGetParams) (*Webhook, error) {
+func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *WebhookGetParams, opts ...Option) (*Webhook, error) {
 	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return nil, err
 	}
@@ -200,7 +203,7 @@ func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *Web
 		return nil, err
 	}
 	wh := new(Webhook)
-	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks/" + escapePath(webhookID), query: &p}, wh); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, route: routeWebhook, path: "/api/v0/webhooks/" + escapePath(webhookID), query: &p}, wh); err != nil {
 		return nil, err
 	}
 	return wh, nil
@@ -208,33 +211,36 @@ func (s *WebhooksService) Get(ctx context.Context, webhookID string, params *Web
 
 // List fetches one page of GET /api/v0/webhooks (Limit 1..100, default 20).
 // Requires webhook:read.
-func (s *WebhooksService) List(ctx context.Context, params *WebhookListParams) (*WebhookPage, error) {
+func (s *WebhooksService) List(ctx context.Context, params *WebhookListParams, opts ...Option) (*WebhookPage, error) {
 	p, err := checkWebhookListParams(params)
 	if err != nil {
 		return nil, err
 	}
-	page, _, err := s.fetchPage(ctx, p)
+	page, _, err := s.fetchPage(ctx, p, opts...)
 	return page, err
 }
 
 // All iterates every webhook of the organization, following
 // meta.next_cursor from params.Cursor. Nothing is sent until the loop starts.
-func (s *WebhooksService) All(ctx context.Context, params *WebhookListParams) iter.Seq2[*Webhook, error] {
-	return items(s.Pages(ctx, params), func(p *WebhookPage) []Webhook { return p.Data })
+func (s *WebhooksService) All(ctx context.Context, params *WebhookListParams, opts ...Option) iter.Seq2[*Webhook, error] {
+	return items(s.Pages(ctx, params, opts...), func(p *WebhookPage) []Webhook { return p.Data })
 }
 
 // Pages iterates the pages of GET /api/v0/webhooks, following
 // meta.next_cursor from params.Cursor (Limit 1..100, default 20). Nothing is
 // sent until the loop starts. Save a page's Meta.NextCursor to resume later:
 // pass it as params.Cursor. Requires webhook:read.
-func (s *WebhooksService) Pages(ctx context.Context, params *WebhookListParams) iter.Seq2[*WebhookPage, error] {
+func (s *WebhooksService) Pages(ctx context.Context, params *WebhookListParams, opts ...Option) iter.Seq2[*WebhookPage, error] {
 	p, err := checkWebhookListParams(params)
-	return listPages(ctx, p, err, func(q *WebhookListParams) *string { return &q.Cursor }, s.fetchPage)
+	return listPages(ctx, p, err, func(q *WebhookListParams) *string { return &q.Cursor },
+		func(ctx context.Context, q *WebhookListParams) (*WebhookPage, pageInfo, error) {
+			return s.fetchPage(ctx, q, opts...)
+		})
 }
 
-func (s *WebhooksService) fetchPage(ctx context.Context, p *WebhookListParams) (*WebhookPage, pageInfo, error) {
+func (s *WebhooksService) fetchPage(ctx context.Context, p *WebhookListParams, opts ...Option) (*WebhookPage, pageInfo, error) {
 	page := new(WebhookPage)
-	if err := s.client.do(ctx, request{method: http.MethodGet, path: "/api/v0/webhooks", query: p}, page); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/api/v0/webhooks", query: p}, page); err != nil {
 		return nil, pageInfo{}, err
 	}
 	return page, page.Meta.pageInfo(), nil
@@ -246,7 +252,7 @@ func (p *WebhookPage) setRequestID(fromHeader string) { p.Meta.setRequestID(from
 // name is required and the URL must be a valid HTTPS URL. Requires
 // webhook:write. The request carries an Idempotency-Key, so a retried create
 // makes one webhook.
-func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParams) (*Webhook, error) {
+func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParams, opts ...Option) (*Webhook, error) {
 	if params == nil {
 		return nil, paramErrorf("name", "is required")
 	}
@@ -257,7 +263,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 		return nil, err
 	}
 	wh := new(Webhook)
-	if err := s.client.do(ctx, request{method: http.MethodPost, path: "/api/v0/webhooks", body: params}, wh); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodPost, path: "/api/v0/webhooks", body: params}, wh); err != nil {
 		return nil, err
 	}
 	return wh, nil
@@ -265,7 +271,7 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 
 // Update sends PATCH /api/v0/webhooks/{id}: each non-nil field of params is
 // set, the rest left unchanged. Requires webhook:write.
-func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *WebhookUpdateParams) (*Webhook, error) {
+func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *WebhookUpdateParams, opts ...Option) (*Webhook, error) {
 	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return nil, err
 	}
@@ -281,18 +287,18 @@ func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *
 		}
 	}
 	wh := new(Webhook)
-	if err := s.client.do(ctx, request{method: http.MethodPatch, path: "/api/v0/webhooks/" + escapePath(webhookID), body: params}, wh); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodPatch, route: routeWebhook, path: "/api/v0/webhooks/" + escapePath(webhookID), body: params}, wh); err != nil {
 		return nil, err
 	}
 	return wh, nil
 }
 
 // Delete sends DELETE /api/v0/webhooks/{id} (204). Requires webhook:write.
-func (s *WebhooksService) Delete(ctx context.Context, webhookID string) error {
+func (s *WebhooksService) Delete(ctx context.Context, webhookID string, opts ...Option) error {
 	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return err
 	}
-	return s.client.do(ctx, request{method: http.MethodDelete, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
+	return s.client.do(ctx, request{opts: opts, method: http.MethodDelete, route: routeWebhook, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
 }
 
 func checkWebhookListParams(params *WebhookListParams) (*WebhookListParams, error) {
