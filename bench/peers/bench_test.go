@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	hookscope "github.com/hookscope/hookscope-go"
 	"github.com/hookscope/hookscope-go/bench/peers/oapiclient"
@@ -22,8 +24,7 @@ import (
 // generate from openapi.yaml, the net/http + encoding/json a user would
 // write by hand, and a floor that only tokenizes the body with jsontext.
 // Every client fetches the same bytes from one fixed-body server over one
-// shared transport; each sub-benchmark after "sdk" reports x-sdk, its time
-// per operation over the SDK's in the same run.
+// shared transport, in one run; see runPeers for the ratios.
 
 const benchKey = "am_test_bench"
 
@@ -65,21 +66,39 @@ type metricsEnvelope struct {
 }
 
 // metricsPage5000 is a 5,000-bucket minute series whose last ten buckets are
-// not aggregated yet (value null).
+// not aggregated yet (value null), written as the server writes it (its own
+// wire structs: meta.next_cursor is null on the last page, never absent).
 func metricsPage5000() []byte {
+	type bucket struct {
+		BucketStart time.Time `json:"bucket_start"`
+		Value       *int64    `json:"value"`
+	}
+	type series struct {
+		Metric      string    `json:"metric"`
+		Granularity string    `json:"granularity"`
+		From        time.Time `json:"from"`
+		To          time.Time `json:"to"`
+		Buckets     []bucket  `json:"buckets"`
+	}
+	type meta struct {
+		AsOf       time.Time `json:"as_of"`
+		Limit      int       `json:"limit"`
+		NextCursor *string   `json:"next_cursor"`
+	}
 	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	env := metricsEnvelope{Success: true,
-		Data: hookscope.MetricSeries{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityMinute,
-			From: start, To: start.Add(5000 * time.Minute)},
-		Meta: hookscope.MetricsMeta{AsOf: start.Add(4990 * time.Minute), Limit: 5000}}
+	s := series{Metric: "delivered", Granularity: "minute", From: start, To: start.Add(5000 * time.Minute)}
 	for i := range 5000 {
-		bk := hookscope.MetricBucket{BucketStart: start.Add(time.Duration(i) * time.Minute)}
+		bk := bucket{BucketStart: start.Add(time.Duration(i) * time.Minute)}
 		if i < 4990 {
 			bk.Value = new(int64(i % 97))
 		}
-		env.Data.Buckets = append(env.Data.Buckets, bk)
+		s.Buckets = append(s.Buckets, bk)
 	}
-	return mustJSON(env)
+	return mustJSON(struct {
+		Success bool   `json:"success"`
+		Data    series `json:"data"`
+		Meta    meta   `json:"meta"`
+	}{true, s, meta{AsOf: start.Add(4990 * time.Minute), Limit: 5000}})
 }
 
 func mustJSON(v any) []byte {
@@ -101,7 +120,7 @@ type peerClients struct {
 
 // newPeers serves body (with the headers the document requires on a
 // success) and returns every client of it.
-func newPeers(b *testing.B, body []byte) *peerClients {
+func newPeers(b testing.TB, body []byte) *peerClients {
 	b.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -187,12 +206,24 @@ type peer struct {
 	op   func(ctx context.Context) error
 }
 
-// runPeers runs each peer as a sub-benchmark, "sdk" first, and reports the
-// others' time per operation as a ratio to the SDK's.
+// interleaveBatch is how many operations of one peer the interleaved run
+// times together: enough for a garbage collection to fall mostly on the
+// peer whose garbage caused it, few enough to keep the turns short.
+const interleaveBatch = 16
+
+// runPeers runs each peer as a sub-benchmark (its time, bytes and
+// allocations per operation), then all of them interleaved: every iteration
+// runs each peer for interleaveBatch operations, in rotating order, and times
+// it, so that a shared machine's
+// changing load weighs on every peer alike. The interleaved run reports each
+// peer's wall time per operation (<peer>-ns/op) and its ratio to the SDK's
+// (<peer>/sdk), and the same in CPU time of this process (-cpu-ns/op,
+// /sdk-cpu), which other processes' load on the machine does not inflate.
+// The fixed-body server runs in this process: its share, the same for every
+// peer, is in both.
 func runPeers(b *testing.B, size int, peers []peer) {
 	b.SetBytes(int64(size))
 	ctx := context.Background()
-	var sdkNs float64
 	for _, p := range peers {
 		b.Run(p.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -201,14 +232,44 @@ func runPeers(b *testing.B, size int, peers []peer) {
 					b.Fatal(err)
 				}
 			}
-			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-			if p.name == "sdk" {
-				sdkNs = ns
-			} else if sdkNs > 0 {
-				b.ReportMetric(ns/sdkNs, "x-sdk")
-			}
 		})
 	}
+	b.Run("interleaved", func(b *testing.B) {
+		wall := make([]int64, len(peers))
+		cpu := make([]int64, len(peers))
+		_, haveCPU := processCPU()
+		for round := 0; b.Loop(); round++ {
+			// Each round starts with the next peer, so none always runs
+			// first (or right after the same neighbour).
+			for k := range peers {
+				i := (round + k) % len(peers)
+				start := time.Now()
+				cpu0, _ := processCPU()
+				for range interleaveBatch {
+					if err := peers[i].op(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cpu1, _ := processCPU()
+				wall[i] += time.Since(start).Nanoseconds()
+				cpu[i] += cpu1 - cpu0
+			}
+		}
+		ops := float64(b.N * interleaveBatch)
+		for i, p := range peers {
+			b.ReportMetric(float64(wall[i])/ops, p.name+"-ns/op")
+			if haveCPU {
+				b.ReportMetric(float64(cpu[i])/ops, p.name+"-cpu-ns/op")
+			}
+			if i == 0 {
+				continue
+			}
+			b.ReportMetric(float64(wall[i])/float64(wall[0]), p.name+"/sdk")
+			if haveCPU {
+				b.ReportMetric(float64(cpu[i])/float64(cpu[0]), p.name+"/sdk-cpu")
+			}
+		}
+	})
 }
 
 // wantRows fails unless got is want.
@@ -222,9 +283,38 @@ func wantRows(got, want int) error {
 // BenchmarkPeersLogs500 fetches and decodes one 500-row /v1/logs page.
 func BenchmarkPeersLogs500(b *testing.B) {
 	body := logsPage500()
-	p := newPeers(b, body)
+	runPeers(b, len(body), logsPeers(newPeers(b, body)))
+}
+
+// BenchmarkPeersMetrics5000 fetches and decodes one 5,000-bucket
+// /v1/metrics/webhooks page.
+func BenchmarkPeersMetrics5000(b *testing.B) {
+	body := metricsPage5000()
+	runPeers(b, len(body), metricsPeers(newPeers(b, body)))
+}
+
+// TestPeersDecodeTheBenchmarkPages runs each peer of the benchmarks once, so
+// that a page the document no longer admits (the generated clients refuse
+// it) or a peer that decodes short fails here, not only when someone
+// benchmarks.
+func TestPeersDecodeTheBenchmarkPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for name, peers := range map[string][]peer{
+		"logs":    logsPeers(newPeers(t, logsPage500())),
+		"metrics": metricsPeers(newPeers(t, metricsPage5000())),
+	} {
+		require.Len(t, peers, 5)
+		for _, p := range peers {
+			assert.NoError(t, p.op(ctx), "%s %s", name, p.name)
+		}
+	}
+}
+
+// logsPeers are the peers on the 500-row logs page.
+func logsPeers(p *peerClients) []peer {
 	const target = "/v1/logs?limit=500"
-	runPeers(b, len(body), []peer{
+	return []peer{
 		{"sdk", func(ctx context.Context) error {
 			page, err := p.sdk.Logs.List(ctx, &hookscope.LogListParams{Limit: 500})
 			if err != nil {
@@ -267,16 +357,13 @@ func BenchmarkPeersLogs500(b *testing.B) {
 			}
 			return err
 		}},
-	})
+	}
 }
 
-// BenchmarkPeersMetrics5000 fetches and decodes one 5,000-bucket
-// /v1/metrics/webhooks page.
-func BenchmarkPeersMetrics5000(b *testing.B) {
-	body := metricsPage5000()
-	p := newPeers(b, body)
+// metricsPeers are the peers on the 5,000-bucket metrics page.
+func metricsPeers(p *peerClients) []peer {
 	const target = "/v1/metrics/webhooks?metric=delivered&granularity=minute&limit=5000"
-	runPeers(b, len(body), []peer{
+	return []peer{
 		{"sdk", func(ctx context.Context) error {
 			s, err := p.sdk.Metrics.Webhooks(ctx, &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered,
 				Granularity: hookscope.GranularityMinute, Limit: 5000})
@@ -323,5 +410,5 @@ func BenchmarkPeersMetrics5000(b *testing.B) {
 			}
 			return err
 		}},
-	})
+	}
 }
