@@ -241,14 +241,25 @@ func (a *app) webhooksCreateCmd() *cobra.Command {
 	var (
 		name, url  string
 		showSecret bool
+		idem       idempotencyFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "create --name NAME --url URL",
+		Use:   "create --name NAME --url URL [--idempotency-key KEY]",
 		Short: "Create a webhook endpoint",
-		Args:  exactArgs(),
+		Long: `Creates a webhook endpoint and prints it.
+
+Every create is sent with an idempotency key, so the SDK's own retries never make a
+second endpoint. --idempotency-key sets the key: running the same command again with
+the same key (within 24 hours) returns the endpoint the first run made instead of a
+new one, which makes a script that creates endpoints safe to rerun. The same key with
+other flags is refused.`,
+		Args: exactArgs(),
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			format, err := a.format("table", "table", "json")
 			if err != nil {
+				return err
+			}
+			if err := idem.check(cmd); err != nil {
 				return err
 			}
 			if strings.TrimSpace(name) == "" {
@@ -262,7 +273,7 @@ func (a *app) webhooksCreateCmd() *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			wh, err := s.c.Webhooks.Create(cmd.Context(), &hookscope.WebhookCreateParams{Name: name, URL: url})
+			wh, err := s.c.Webhooks.Create(cmd.Context(), &hookscope.WebhookCreateParams{Name: name, URL: url}, idem.options()...)
 			if err != nil {
 				return err
 			}
@@ -272,6 +283,7 @@ func (a *app) webhooksCreateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&name, "name", "", "the endpoint's name (required)")
 	cmd.Flags().StringVar(&url, "url", "", "where events are sent: an https URL (required)")
 	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "print the new endpoint's signing secret")
+	idem.register(cmd)
 	return cmd
 }
 
@@ -279,14 +291,18 @@ func (a *app) webhooksUpdateCmd() *cobra.Command {
 	var (
 		name, url string
 		active    bool
+		idem      idempotencyFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "update WEBHOOK_ID [--name NAME] [--url URL] [--active=true|false]",
+		Use:   "update WEBHOOK_ID [--name NAME] [--url URL] [--active=true|false] [--idempotency-key KEY]",
 		Short: "Change a webhook endpoint's name, URL or active state",
 		Args:  exactArgs("WEBHOOK_ID"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			format, err := a.format("table", "table", "json")
 			if err != nil {
+				return err
+			}
+			if err := idem.check(cmd); err != nil {
 				return err
 			}
 			p := &hookscope.WebhookUpdateParams{IsActive: boolFlag(cmd, "active", active)}
@@ -304,7 +320,7 @@ func (a *app) webhooksUpdateCmd() *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			wh, err := s.c.Webhooks.Update(cmd.Context(), args[0], p)
+			wh, err := s.c.Webhooks.Update(cmd.Context(), args[0], p, idem.options()...)
 			if err != nil {
 				return err
 			}
@@ -314,6 +330,7 @@ func (a *app) webhooksUpdateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&name, "name", "", "new name")
 	cmd.Flags().StringVar(&url, "url", "", "new https URL")
 	cmd.Flags().BoolVar(&active, "active", true, "receive events (--active=false pauses the endpoint)")
+	idem.register(cmd)
 	return cmd
 }
 
@@ -342,4 +359,40 @@ func (a *app) webhooksDeleteCmd() *cobra.Command {
 			return nil
 		}),
 	}
+}
+
+// idempotencyFlag is --idempotency-key of a write.
+type idempotencyFlag struct{ key string }
+
+func (f *idempotencyFlag) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.key, "idempotency-key", "", "send this Idempotency-Key (1 to 255 printable ASCII characters): a rerun with the same key and flags within 24 hours replays the first answer")
+}
+
+// check applies the API's rule for keys, so that a bad one is a usage error
+// naming the flag.
+func (f *idempotencyFlag) check(cmd *cobra.Command) error {
+	k := f.key
+	if !cmd.Flags().Changed("idempotency-key") {
+		return nil
+	}
+	if k == "" || len(k) > 255 {
+		return usagef("invalid --idempotency-key: 1 to 255 characters, got %d", len(k))
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < ' ' || k[i] > '~' {
+			return usagef("invalid --idempotency-key: printable ASCII only (a control or non-ASCII character at byte %d)", i)
+		}
+	}
+	if k[0] == ' ' || k[len(k)-1] == ' ' {
+		return usagef("invalid --idempotency-key: it starts or ends with a space")
+	}
+	return nil
+}
+
+// options are the call options that send the key, none without one.
+func (f *idempotencyFlag) options() []hookscope.Option {
+	if f.key == "" {
+		return nil
+	}
+	return []hookscope.Option{hookscope.WithIdempotencyKey(f.key)}
 }

@@ -178,3 +178,53 @@ func TestMetricsPriorTotalLikeForLike(t *testing.T) {
 	require.NotNil(t, doc.PriorTotal)
 	assert.Equal(t, prior, *doc.PriorTotal)
 }
+
+// TestIdempotencyKey checks --idempotency-key: the key is sent, a rerun
+// with the same key replays the first create instead of making a second
+// endpoint, and a key the API would refuse is a usage error (exit 2) before
+// any request.
+func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock()
+	defer srv.Close()
+	o := cliOpts{mock: srv}
+	create := func(name, key string) cliResult {
+		return runCLI(t, o, "webhooks", "create", "--name", name, "--url", "https://a.example/hooks", "--idempotency-key", key, "-o", "json")
+	}
+	id := func(res cliResult) string {
+		var wh struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(res.stdout), &wh), res.stderr)
+		return wh.ID
+	}
+
+	first := create("Orders", "order-42")
+	require.Equal(t, 0, first.code, first.stderr)
+	again := create("Orders", "order-42")
+	require.Equal(t, 0, again.code, again.stderr)
+	assert.Equal(t, id(first), id(again), "the rerun gets the endpoint the first run made")
+	assert.Len(t, srv.EndpointIDs(""), 9, "eight generated endpoints and one created")
+
+	var keys []string
+	for _, r := range srv.Requests() {
+		if r.Method == "POST" {
+			keys = append(keys, r.Header.Get("Idempotency-Key"))
+		}
+	}
+	assert.Equal(t, []string{"order-42", "order-42"}, keys)
+
+	res := runCLI(t, o, "webhooks", "update", id(first), "--active=false", "--idempotency-key", "pause-1")
+	require.Equal(t, 0, res.code, res.stderr)
+	last := srv.Requests()[len(srv.Requests())-1]
+	assert.Equal(t, "PATCH", last.Method)
+	assert.Equal(t, "pause-1", last.Header.Get("Idempotency-Key"))
+
+	before := len(srv.Requests())
+	for _, bad := range []string{"", " padded", "clé", strings.Repeat("k", 256)} {
+		res := create("Orders", bad)
+		assert.Equal(t, exitUsage, res.code, "%q: %s", bad, res.stderr)
+		assert.Contains(t, res.stderr, "--idempotency-key")
+	}
+	assert.Len(t, srv.Requests(), before, "nothing sent")
+}
