@@ -56,10 +56,10 @@ type AttemptSpec struct {
 // message that is refused changes nothing.
 func (s *Server) AddMessage(m Message) (string, error) {
 	msg, err := newMessage(m, s.now())
-	if err == nil {
-		err = s.st.addOutbound(m.EndpointID, msg)
-	}
 	if err != nil {
+		return "", fmt.Errorf("mockserver: AddMessage: %w", err)
+	}
+	if err := s.st.addOutbound(m.EndpointID, msg); err != nil {
 		return "", fmt.Errorf("mockserver: AddMessage: %w", err)
 	}
 	return msg.id, nil

@@ -37,10 +37,13 @@ func parseAttemptsQuery(rc *reqCtx) (string, *apiError) {
 		return "", err
 	}
 	raw, _, err := queryValue(rc.query, "cursor")
-	if err == nil && raw != "" {
-		err = invalid("cursor", "is not a valid cursor for this request")
+	if err != nil {
+		return "", err
 	}
-	return id, err
+	if raw != "" {
+		return "", invalid("cursor", "is not a valid cursor for this request")
+	}
+	return id, nil
 }
 
 // message returns org's message id of the given direction, or nil. The

@@ -89,24 +89,21 @@ func (s *Server) decodeCursor(raw, kind, filter string) (cursor, *apiError) {
 func (c cursor) time() time.Time { return time.Unix(0, c.TimeNS).UTC() }
 
 // cursorParam reads the query's cursor, which must have been made for kind
-// under filter; nil when there is none.
-func (s *Server) cursorParam(q url.Values, kind, filter string) (*cursor, *apiError) {
+// under filter; ok is false when there is none.
+func (s *Server) cursorParam(q url.Values, kind, filter string) (c cursor, ok bool, err *apiError) {
 	raw, ok, err := queryValue(q, "cursor")
 	if err != nil || !ok {
-		return nil, err
+		return c, false, err
 	}
-	c, err := s.decodeCursor(raw, kind, filter)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
+	c, err = s.decodeCursor(raw, kind, filter)
+	return c, err == nil, err
 }
 
-// nextCursor is next_cursor of a page whose last position is c: null (nil)
-// on the last page.
-func (s *Server) nextCursor(c *cursor) *string {
-	if c == nil {
+// nextCursor is next_cursor of a page whose last position is last: null
+// (nil) unless more rows follow.
+func (s *Server) nextCursor(last cursor, more bool) *string {
+	if !more {
 		return nil
 	}
-	return new(s.encodeCursor(*c))
+	return new(s.encodeCursor(last))
 }

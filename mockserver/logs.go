@@ -17,10 +17,13 @@ var statusNames = []string{
 type logsQuery struct {
 	endpointID string // "" without endpoint_id
 	status     hookscope.MessageStatus
-	start, end *time.Time // nil when absent
+	start, end time.Time
+	hasStart   bool // start_time was given
+	hasEnd     bool
 	limit      int
-	filter     string  // what a cursor is bound to
-	before     *cursor // the last row of the previous page
+	filter     string // what a cursor is bound to
+	before     cursor // the last row of the previous page
+	hasBefore  bool
 }
 
 func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
@@ -35,43 +38,43 @@ func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
 		return q, err
 	}
 	q.status = hookscope.MessageStatus(status)
-	if q.start, err = queryTimeOpt(v, "start_time"); err != nil {
+	if q.start, q.hasStart, err = queryTime(v, "start_time"); err != nil {
 		return q, err
 	}
-	if q.end, err = queryTimeOpt(v, "end_time"); err != nil {
+	if q.end, q.hasEnd, err = queryTime(v, "end_time"); err != nil {
 		return q, err
 	}
-	if q.start != nil && q.end != nil && q.end.Before(*q.start) {
+	if q.hasStart && q.hasEnd && q.end.Before(q.start) {
 		return q, invalid("end_time", "must not be before start_time")
 	}
 	if q.limit, err = queryInt(v, "limit", hookscope.LogsDefaultLimit, 1, hookscope.LogsMaxLimit); err != nil {
 		return q, err
 	}
-	q.filter = filterHash("logs", q.endpointID, status, fmtOpt(q.start), fmtOpt(q.end))
-	q.before, err = s.cursorParam(v, "logs", q.filter)
+	q.filter = filterHash("logs", q.endpointID, status, fmtOpt(q.hasStart, q.start), fmtOpt(q.hasEnd, q.end))
+	q.before, q.hasBefore, err = s.cursorParam(v, "logs", q.filter)
 	return q, err
 }
 
 // appendLogsPage appends the rows of org's outbound messages that q
-// selects, newest first, comma-separated, and returns the position of the
-// page's last row when more follow. The rows are encoded under the read lock
-// (an endpoint's URL may change).
-func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) ([]byte, *cursor, *apiError) {
+// selects, newest first, comma-separated, and the position of the page's
+// last row, with more when more rows follow. The rows are encoded under the
+// read lock (an endpoint's URL may change).
+func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, last cursor, more bool, _ *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgs[orgID]
 	if q.endpointID != "" && o.endpoint(q.endpointID) == nil {
-		return b, nil, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
+		return b, cursor{}, false, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
 	}
 	ms := o.outboundBy[filterKey{ep: q.endpointID, status: q.status}]
 	lo, hi := 0, len(ms)
-	if q.start != nil {
-		lo = firstAtOrAfter(ms, *q.start)
+	if q.hasStart {
+		lo = firstAtOrAfter(ms, q.start)
 	}
-	if q.end != nil {
-		hi = firstAfter(ms, *q.end)
+	if q.hasEnd {
+		hi = firstAfter(ms, q.end)
 	}
-	if q.before != nil {
+	if q.hasBefore {
 		hi = min(hi, lowerBound(ms, q.before.time(), q.before.ID))
 	}
 	for i, n := hi-1, 0; i >= lo && n < q.limit; i, n = i-1, n+1 {
@@ -81,10 +84,10 @@ func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) ([]byte, *cu
 		b = appendCachedLogRow(b, ms[i])
 	}
 	if hi-lo <= q.limit {
-		return b, nil, nil
+		return b, cursor{}, false, nil
 	}
-	last := ms[hi-q.limit]
-	return b, &cursor{Kind: "logs", Filter: q.filter, TimeNS: last.createdAt.UnixNano(), ID: last.id}, nil
+	m := ms[hi-q.limit]
+	return b, cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt.UnixNano(), ID: m.id}, true, nil
 }
 
 // handleLogs serves GET /v1/logs: one row per outbound message, newest first
@@ -97,18 +100,18 @@ func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		return
 	}
 	bp, b := listStart()
-	b, next, err := s.st.appendLogsPage(b, rc.key.Org, q)
+	b, last, more, err := s.st.appendLogsPage(b, rc.key.Org, q)
 	if err != nil {
 		bufPool.Put(bp)
 		s.writeError(w, rc, err)
 		return
 	}
-	writeList(w, bp, b, listMeta{RequestID: rc.id, NextCursor: s.nextCursor(next), HasMore: next != nil})
+	writeList(w, bp, b, listMeta{RequestID: rc.id, NextCursor: s.nextCursor(last, more), HasMore: more})
 }
 
 // fmtOpt is an optional time as a cursor's filter binds it.
-func fmtOpt(t *time.Time) string {
-	if t == nil {
+func fmtOpt(ok bool, t time.Time) string {
+	if !ok {
 		return ""
 	}
 	return strconv.FormatInt(t.UnixNano(), 10)

@@ -55,20 +55,21 @@ var granularityRank = map[hookscope.Granularity]int{
 // metricsQuery is a parsed metrics request: the series, its window in
 // buckets and the page.
 type metricsQuery struct {
-	fam         *metricsFamily
-	metric      string
-	gran        hookscope.Granularity
-	groupBy     string
-	compare     bool
-	from, to    time.Time
-	limit       int
-	offset      int    // the page's first row
-	filter      string // what a cursor is bound to
-	g, b0, nb   int64  // bucket size (s), first bucket's start, number of buckets
-	priorShift  int64  // how far back the prior period is (s)
-	hasFrom     bool
-	hasTo       bool
-	compareName string
+	fam       *metricsFamily
+	metric    string
+	gran      hookscope.Granularity
+	groupBy   string // "" without group_by
+	compareTo string // "" without compare_to
+	from, to  time.Time
+	hasFrom   bool // from was given (or pinned by a cursor)
+	hasTo     bool
+	limit     int
+	offset    int    // the page's first row
+	filter    string // what a cursor is bound to
+
+	// Resolved by resolveWindow.
+	g, b0, nb  int64 // bucket size (s), first bucket's start, number of buckets
+	priorShift int64 // how far back the prior period is (s)
 }
 
 // parseMetricsQuery reads and checks a metrics request's parameters, in the
@@ -78,26 +79,16 @@ func (s *Server) parseMetricsQuery(rc *reqCtx, fam *metricsFamily, now time.Time
 	if err != nil {
 		return q, err
 	}
-	q.filter = filterHash(fam.kind, q.metric, string(q.gran), q.groupBy, q.compareName, fmtOpt(q.fromOpt()), fmtOpt(q.toOpt()))
-	c, err := s.cursorParam(rc.query, fam.kind, q.filter)
+	q.filter = filterHash(fam.kind, q.metric, string(q.gran), q.groupBy, q.compareTo, fmtOpt(q.hasFrom, q.from), fmtOpt(q.hasTo, q.to))
+	c, ok, err := s.cursorParam(rc.query, fam.kind, q.filter)
 	if err != nil {
 		return q, err
 	}
-	if c != nil {
+	if ok {
 		q.offset = c.Offset
 		q.from, q.to, q.hasFrom, q.hasTo = time.Unix(c.From, 0).UTC(), time.Unix(c.To, 0).UTC(), true, true
 	}
 	return q, q.resolveWindow(rc.key.Plan, now)
-}
-
-func (q *metricsQuery) fromOpt() *time.Time { return optTime(q.hasFrom, q.from) }
-func (q *metricsQuery) toOpt() *time.Time   { return optTime(q.hasTo, q.to) }
-
-func optTime(ok bool, t time.Time) *time.Time {
-	if !ok {
-		return nil
-	}
-	return &t
 }
 
 // parseMetricsParams reads the parameters that are not the cursor.
@@ -124,10 +115,9 @@ func parseMetricsParams(rc *reqCtx, fam *metricsFamily) (metricsQuery, *apiError
 	if q.groupBy, err = queryEnum(v, "group_by", "endpoint_id", "kind", "http_status_class"); err != nil {
 		return q, err
 	}
-	if q.compareName, err = queryEnum(v, "compare_to", "prior_period"); err != nil {
+	if q.compareTo, err = queryEnum(v, "compare_to", "prior_period"); err != nil {
 		return q, err
 	}
-	q.compare = q.compareName != ""
 	if q.from, q.hasFrom, err = queryTime(v, "from"); err != nil {
 		return q, err
 	}
@@ -171,12 +161,13 @@ func (q *metricsQuery) resolveWindow(plan Plan, now time.Time) *apiError {
 // prior period's with compare_to (else prior is nil), from org's rollups:
 // the cost is the number of rollup units with data in the window, never a
 // scan of messages.
-func (s *store) metricsSeries(orgID string, q *metricsQuery, asOf int64) (cur, prior map[string][]int64) {
+func (s *store) metricsSeries(orgID string, q metricsQuery, asOf int64) (cur, prior map[string][]int64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgs[orgID]
+	groupBy := q.groupBy
 	groupName := func(e rollEntry) (string, bool) {
-		switch q.groupBy {
+		switch groupBy {
 		case "endpoint_id":
 			return o.endpoints[e.ep].id, true
 		case "kind":
@@ -188,7 +179,7 @@ func (s *store) metricsSeries(orgID string, q *metricsQuery, asOf int64) (cur, p
 	}
 	metric := q.fam.metrics[q.metric]
 	cur = o.sumBucketsLocked(metric, q.b0, q.nb, q.g, asOf, groupName)
-	if q.compare {
+	if q.compareTo != "" {
 		prior = o.sumBucketsLocked(metric, q.b0-q.priorShift, q.nb, q.g, asOf, groupName)
 	}
 	return cur, prior
@@ -197,7 +188,8 @@ func (s *store) metricsSeries(orgID string, q *metricsQuery, asOf int64) (cur, p
 // metricsPage is one page of a series' rows: bucket-major, groups by name.
 type metricsPage struct {
 	rows []metricBucket
-	next *cursor // nil on the last page
+	last cursor // the position after the page
+	more bool   // more rows follow
 }
 
 // buildMetricsPage lays cur and prior out as rows (one per bucket and group
@@ -235,7 +227,8 @@ func buildMetricsPage(q *metricsQuery, cur, prior map[string][]int64, asOf int64
 		page.rows = append(page.rows, row)
 	}
 	if end < total {
-		page.next = &cursor{Kind: q.fam.kind, Filter: q.filter, Offset: int(end), From: q.from.Unix(), To: q.to.Unix()}
+		page.more = true
+		page.last = cursor{Kind: q.fam.kind, Filter: q.filter, Offset: int(end), From: q.from.Unix(), To: q.to.Unix()}
 	}
 	return page, nil
 }
@@ -249,19 +242,19 @@ func (s *Server) serveMetrics(w http.ResponseWriter, rc *reqCtx, fam *metricsFam
 		s.writeError(w, rc, err)
 		return
 	}
-	cur, prior := s.st.metricsSeries(rc.key.Org, &q, now.Unix())
+	cur, prior := s.st.metricsSeries(rc.key.Org, q, now.Unix())
 	page, err := buildMetricsPage(&q, cur, prior, now.Unix())
 	if err != nil {
 		s.writeError(w, rc, err)
 		return
 	}
 	data := metricsData{Metric: hookscope.Metric(q.metric), Granularity: q.gran, From: q.from, To: q.to, Buckets: page.rows}
-	if q.compare {
+	if q.compareTo != "" {
 		shift := time.Duration(q.priorShift) * time.Second
 		data.PriorFrom, data.PriorTo = new(q.from.Add(-shift)), new(q.to.Add(-shift))
 	}
 	w.Header().Set("Cache-Control", "private, max-age=30")
-	s.writeJSON(w, rc, http.StatusOK, metricsResp{true, data, metricsMeta{AsOf: now, Limit: q.limit, NextCursor: s.nextCursor(page.next)}})
+	s.writeJSON(w, rc, http.StatusOK, metricsResp{true, data, metricsMeta{AsOf: now, Limit: q.limit, NextCursor: s.nextCursor(page.last, page.more)}})
 }
 
 func valueAt(m map[string][]int64, group string, i int64) int64 {

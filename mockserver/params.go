@@ -112,12 +112,3 @@ func queryEndpointID(q url.Values, name string) (string, *apiError) {
 	}
 	return v, nil
 }
-
-// queryTimeOpt reads an optional time as queryTime does; nil when absent.
-func queryTimeOpt(q url.Values, name string) (*time.Time, *apiError) {
-	t, ok, err := queryTime(q, name)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &t, nil
-}

@@ -138,8 +138,9 @@ func (s *Server) handleWebhookGet(w http.ResponseWriter, r *http.Request, rc *re
 
 // webhookListQuery is a parsed GET /api/v0/webhooks.
 type webhookListQuery struct {
-	limit int
-	after *cursor // the last webhook of the previous page
+	limit    int
+	after    cursor // the last webhook of the previous page
+	hasAfter bool
 }
 
 func (s *Server) parseWebhookList(rc *reqCtx) (webhookListQuery, *apiError) {
@@ -148,20 +149,20 @@ func (s *Server) parseWebhookList(rc *reqCtx) (webhookListQuery, *apiError) {
 	if q.limit, err = queryInt(rc.query, "limit", hookscope.WebhooksDefaultLimit, 1, hookscope.WebhooksMaxLimit); err != nil {
 		return q, err
 	}
-	q.after, err = s.cursorParam(rc.query, "webhooks", "")
+	q.after, q.hasAfter, err = s.cursorParam(rc.query, "webhooks", "")
 	return q, err
 }
 
 // appendWebhookPage appends the page of org's live webhooks, by (created_at,
-// id), that q selects, comma-separated, and returns the position of its last
-// row when more follow.
-func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, now time.Time) ([]byte, *cursor) {
+// id), that q selects, comma-separated, and the position of its last row,
+// with more when more rows follow.
+func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, now time.Time) (_ []byte, last cursor, more bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgs[orgID]
 	eps := o.liveEndpoints()
 	lo := 0
-	if q.after != nil {
+	if q.hasAfter {
 		t := q.after.time()
 		lo = sort.Search(len(eps), func(i int) bool {
 			c := eps[i].createdAt.Compare(t)
@@ -176,10 +177,10 @@ func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, no
 		b = appendWebhookLocked(b, o, ep, now, 0)
 	}
 	if hi == len(eps) {
-		return b, nil
+		return b, cursor{}, false
 	}
-	last := eps[hi-1]
-	return b, &cursor{Kind: "webhooks", TimeNS: last.createdAt.UnixNano(), ID: last.id}
+	ep := eps[hi-1]
+	return b, cursor{Kind: "webhooks", TimeNS: ep.createdAt.UnixNano(), ID: ep.id}, true
 }
 
 // handleWebhookList serves GET /api/v0/webhooks: live webhooks by
@@ -191,6 +192,6 @@ func (s *Server) handleWebhookList(w http.ResponseWriter, r *http.Request, rc *r
 		return
 	}
 	bp, b := listStart()
-	b, next := s.st.appendWebhookPage(b, rc.key.Org, q, s.now())
-	writeList(w, bp, b, listMeta{NextCursor: s.nextCursor(next), HasMore: next != nil})
+	b, last, more := s.st.appendWebhookPage(b, rc.key.Org, q, s.now())
+	writeList(w, bp, b, listMeta{NextCursor: s.nextCursor(last, more), HasMore: more})
 }
