@@ -172,3 +172,12 @@ func TestAnalyticsErrorUnder2xxIsAnAPIError(t *testing.T) {
 	assert.ErrorIs(t, err, hookscope.ErrUnexpectedResponse)
 	assert.ErrorContains(t, err, "req_hdr")
 }
+
+// Every analytics parameter reaches the wire under its name, times in UTC.
+func TestAnalyticsQueryEncoding(t *testing.T) {
+	t.Parallel()
+	requireQueries(t, []queryCase{
+		{"analytics", "GET", "/analytics/webhooks", bodyAnalyticsMin,
+			func(ctx context.Context, c *hookscope.Client) error { _, err := c.Analytics.Webhooks(ctx); return err }, ""},
+	})
+}

@@ -220,3 +220,66 @@ func TestAttemptsAllInbound(t *testing.T) {
 		assert.Equal(t, 1, n)
 	})
 }
+
+// Attempts params the SDK can check fail before any request, with a *ParamError
+// naming the parameter.
+func TestAttemptsInvalidParamsSendNoRequest(t *testing.T) {
+	t.Parallel()
+	cases := []paramCase{
+		{"Attempts.AllInbound id", "id", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Attempts.AllInbound(ctx, "nope"))
+		}},
+		{"Attempts.AllOutbound id", "id", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Attempts.AllOutbound(ctx, "nope"))
+		}},
+	}
+	for name, id := range map[string]string{
+		"empty":         "",
+		"word":          "not-a-uuid",
+		"short":         "01935abc-def0-7123-4567-890abcdef01",
+		"long":          "01935abc-def0-7123-4567-890abcdef0123",
+		"no dashes":     "01935abcdef071234567890abcdef012",
+		"non hex":       "01935abc-def0-7123-4567-890abcdef01z",
+		"path traverse": "../../v1/logs",
+		"slash":         "01935abc-def0-7123-4567/890abcdef012",
+		"query":         "01935abc-def0-7123-4567-890abcdef012?x=1",
+	} {
+		cases = append(cases,
+			paramCase{"attempts inbound id " + name, "id", func(ctx context.Context, c *hookscope.Client) error {
+				_, err := c.Attempts.ListInbound(ctx, id)
+				return err
+			}},
+			paramCase{"attempts outbound id " + name, "id", func(ctx context.Context, c *hookscope.Client) error {
+				_, err := c.Attempts.ListOutbound(ctx, id)
+				return err
+			}},
+			paramCase{"inbound message id " + name, "id", func(ctx context.Context, c *hookscope.Client) error {
+				_, err := c.Attempts.GetInboundMessage(ctx, id)
+				return err
+			}},
+		)
+	}
+	requireParamErrors(t, cases)
+}
+
+// Every attempts parameter reaches the wire under its name, times in UTC.
+func TestAttemptsQueryEncoding(t *testing.T) {
+	t.Parallel()
+	requireQueries(t, []queryCase{
+		{"attempts inbound", "GET", "/v1/inbound-messages/" + testMessageID + "/attempts", bodyAttemptsEmpty,
+			func(ctx context.Context, c *hookscope.Client) error {
+				_, err := c.Attempts.ListInbound(ctx, testMessageID)
+				return err
+			}, ""},
+		{"attempts outbound", "GET", "/v1/messages/" + testMessageID + "/attempts", bodyAttemptsEmpty,
+			func(ctx context.Context, c *hookscope.Client) error {
+				_, err := c.Attempts.ListOutbound(ctx, testMessageID)
+				return err
+			}, ""},
+		{"inbound message", "GET", "/v1/inbound-messages/" + testMessageID, bodyInboundMsg,
+			func(ctx context.Context, c *hookscope.Client) error {
+				_, err := c.Attempts.GetInboundMessage(ctx, testMessageID)
+				return err
+			}, ""},
+	})
+}

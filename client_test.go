@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -16,102 +15,6 @@ import (
 
 	"github.com/hookscope/hookscope-go"
 )
-
-func TestQueryEncoding(t *testing.T) {
-	t.Parallel()
-	from := time.Date(2026, 5, 5, 2, 0, 0, 0, plus2)   // 2026-05-05T00:00:00Z
-	to := time.Date(2026, 5, 5, 17, 30, 15, 0, minus7) // 2026-05-06T00:30:15Z
-	withNanos := time.Date(2026, 5, 5, 12, 0, 0, 500_000_000, plus2)
-
-	tests := []struct {
-		name     string
-		method   string
-		path     string
-		body     string
-		call     func(context.Context, *hookscope.Client) error
-		rawQuery string
-	}{
-		{"metrics zero values", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
-			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered}),
-			"metric=delivered"},
-		{"metrics every param", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
-			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricRetried, From: from, To: to,
-				Granularity: hookscope.GranularityMinute, GroupBy: hookscope.GroupByHTTPStatusClass,
-				CompareTo: hookscope.ComparePriorPeriod, Limit: 5000, Cursor: "eyJpZCI6MX0="}),
-			"compare_to=prior_period&cursor=eyJpZCI6MX0%3D&from=2026-05-05T00%3A00%3A00Z&granularity=minute" +
-				"&group_by=http_status_class&limit=5000&metric=retried&to=2026-05-06T00%3A30%3A15Z"},
-		{"metrics group_by endpoint_id, day", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
-			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, GroupBy: hookscope.GroupByEndpointID, Granularity: hookscope.GranularityDay}),
-			"granularity=day&group_by=endpoint_id&metric=failed"},
-		{"metrics group_by kind, hour, only to", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
-			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, GroupBy: hookscope.GroupByKind, Granularity: hookscope.GranularityHour, To: to}),
-			"granularity=hour&group_by=kind&metric=failed&to=2026-05-06T00%3A30%3A15Z"},
-		{"metrics sub-second from", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
-			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, From: withNanos}),
-			"from=2026-05-05T10%3A00%3A00.5Z&metric=failed"},
-		{"messages every param", "GET", "/v1/metrics/messages", bodyMetricsEmpty,
-			messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundDelivered, From: from, To: to,
-				Granularity: hookscope.GranularityHour, GroupBy: hookscope.GroupByKind, CompareTo: hookscope.ComparePriorPeriod, Limit: 1, Cursor: "c"}),
-			"compare_to=prior_period&cursor=c&from=2026-05-05T00%3A00%3A00Z&granularity=hour&group_by=kind&limit=1" +
-				"&metric=messages.outbound.delivered&to=2026-05-06T00%3A30%3A15Z"},
-		{"logs zero values", "GET", "/v1/logs", bodyLogsEmpty, logsCall(&hookscope.LogListParams{}), ""},
-		{"logs nil params", "GET", "/v1/logs", bodyLogsEmpty, logsCall(nil), ""},
-		{"logs every param", "GET", "/v1/logs", bodyLogsEmpty,
-			logsCall(&hookscope.LogListParams{EndpointID: testEndpointID, Status: hookscope.StatusFailedPermanent,
-				StartTime: from, EndTime: to, Limit: 500, Cursor: "eyJpZCI6Im1zZ18xMjMiLCJ0cyI6MTczMzQ1Njc4OX0="}),
-			"cursor=eyJpZCI6Im1zZ18xMjMiLCJ0cyI6MTczMzQ1Njc4OX0%3D&end_time=2026-05-06T00%3A30%3A15Z" +
-				"&endpoint_id=ep_550e8400e29b41d4a716446655440000&limit=500&start_time=2026-05-05T00%3A00%3A00Z&status=failed_permanent"},
-		{"logs only start", "GET", "/v1/logs", bodyLogsEmpty, logsCall(&hookscope.LogListParams{StartTime: from, Status: hookscope.StatusQueued}),
-			"start_time=2026-05-05T00%3A00%3A00Z&status=queued"},
-		{"webhook get nil params", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook, webhookGetCall(testEndpointID, nil), ""},
-		{"webhook get include_events", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook,
-			webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: true, EventsLimit: 20}),
-			"events_limit=20&include_events=true"},
-		{"webhook get include_events false left out", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook,
-			webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: false, EventsLimit: 5}),
-			"events_limit=5"},
-		{"webhook get include_events only", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook,
-			webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: true}),
-			"include_events=true"},
-		{"webhook list nil", "GET", "/api/v0/webhooks", bodyWebhooksEmpty, webhookListCall(nil), ""},
-		{"webhook list every param", "GET", "/api/v0/webhooks", bodyWebhooksEmpty,
-			webhookListCall(&hookscope.WebhookListParams{Limit: 100, Cursor: "a/b+c=="}), "cursor=a%2Fb%2Bc%3D%3D&limit=100"},
-		{"attempts inbound", "GET", "/v1/inbound-messages/" + testMessageID + "/attempts", bodyAttemptsEmpty,
-			func(ctx context.Context, c *hookscope.Client) error {
-				_, err := c.Attempts.ListInbound(ctx, testMessageID)
-				return err
-			}, ""},
-		{"attempts outbound", "GET", "/v1/messages/" + testMessageID + "/attempts", bodyAttemptsEmpty,
-			func(ctx context.Context, c *hookscope.Client) error {
-				_, err := c.Attempts.ListOutbound(ctx, testMessageID)
-				return err
-			}, ""},
-		{"inbound message", "GET", "/v1/inbound-messages/" + testMessageID, bodyInboundMsg,
-			func(ctx context.Context, c *hookscope.Client) error {
-				_, err := c.Attempts.GetInboundMessage(ctx, testMessageID)
-				return err
-			}, ""},
-		{"analytics", "GET", "/analytics/webhooks", bodyAnalyticsMin,
-			func(ctx context.Context, c *hookscope.Client) error { _, err := c.Analytics.Webhooks(ctx); return err }, ""},
-		{"delete", "DELETE", "/api/v0/webhooks/" + testEndpointID, "",
-			func(ctx context.Context, c *hookscope.Client) error { return c.Webhooks.Delete(ctx, testEndpointID) }, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, f := newFakeAPI(t)
-			f.on(tt.method, tt.path, respond(200, tt.body))
-			require.NoError(t, tt.call(context.Background(), c))
-			require.Equal(t, 1, f.count())
-			r := f.last()
-			assert.Equal(t, tt.method, r.Method)
-			assert.Equal(t, tt.path, r.URL.Path)
-			assert.Equal(t, "https", r.URL.Scheme)
-			assert.Equal(t, "api.test", r.URL.Host)
-			assert.Equal(t, tt.rawQuery, r.URL.RawQuery)
-		})
-	}
-}
 
 func TestBaseURLPathPrefixIsKept(t *testing.T) {
 	t.Parallel()

@@ -376,9 +376,3 @@ func collect[T, K any](t *testing.T, seq iter.Seq2[*T, error], key func(*T) K) (
 	}
 	return keys, errs
 }
-
-// plus2 and minus7 are non-UTC zones: times must reach the wire in UTC ("Z").
-var (
-	plus2  = time.FixedZone("UTC+2", 2*3600)
-	minus7 = time.FixedZone("UTC-7", -7*3600)
-)

@@ -104,3 +104,63 @@ func TestLogsPagesExposeCursorAndResume(t *testing.T) {
 	assert.Equal(t, []string{"m4", "m5"}, ids)
 	assert.Equal(t, []string{"", "c2", "c3"}, cursorsSent(f))
 }
+
+// Logs params the SDK can check fail before any request, with a *ParamError
+// naming the parameter.
+func TestLogsInvalidParamsSendNoRequest(t *testing.T) {
+	t.Parallel()
+	cases := []paramCase{
+		{"logs status", "status", logsCall(&hookscope.LogListParams{Status: "failed"})},
+		{"logs limit -1", "limit", logsCall(&hookscope.LogListParams{Limit: -1})},
+		{"logs limit 501", "limit", logsCall(&hookscope.LogListParams{Limit: 501})},
+		{"logs end before start", "end_time", logsCall(&hookscope.LogListParams{StartTime: paramT1, EndTime: paramT0})},
+		{"Logs.All limit", "limit", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Logs.All(ctx, &hookscope.LogListParams{Limit: 501}))
+		}},
+		{"Logs.Pages endpoint_id", "endpoint_id", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Logs.Pages(ctx, &hookscope.LogListParams{EndpointID: "ep_x"}))
+		}},
+	}
+	for name, id := range badEndpointIDs() {
+		cases = append(cases, paramCase{"logs endpoint_id " + name, "endpoint_id", logsCall(&hookscope.LogListParams{EndpointID: id})})
+	}
+	requireParamErrors(t, cases)
+}
+
+// The values at each of the logs ranges' boundaries are accepted and sent.
+func TestLogsParamBoundariesAreAccepted(t *testing.T) {
+	t.Parallel()
+	requireBoundariesAccepted(t, []boundaryCase{
+		{"logs limit 1", "GET", "/v1/logs", bodyLogsEmpty, "limit", "1", logsCall(&hookscope.LogListParams{Limit: 1})},
+		{"logs limit 500", "GET", "/v1/logs", bodyLogsEmpty, "limit", "500", logsCall(&hookscope.LogListParams{Limit: 500})},
+		{"logs start == end", "GET", "/v1/logs", bodyLogsEmpty, "end_time", "2026-05-05T10:00:00Z", logsCall(&hookscope.LogListParams{StartTime: paramT0, EndTime: paramT0})},
+		{"logs each status", "GET", "/v1/logs", bodyLogsEmpty, "status", "failed_permanent", logsCall(&hookscope.LogListParams{Status: hookscope.StatusFailedPermanent})},
+	})
+	for _, st := range []hookscope.MessageStatus{hookscope.StatusQueued, hookscope.StatusDelivering, hookscope.StatusSucceeded, hookscope.StatusPendingRetry, hookscope.StatusFailedPermanent} {
+		t.Run("status "+string(st), func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on("GET", "/v1/logs", respond(200, bodyLogsEmpty))
+			_, err := c.Logs.List(context.Background(), &hookscope.LogListParams{Status: st})
+			require.NoError(t, err)
+			assert.Equal(t, string(st), f.last().URL.Query().Get("status"))
+		})
+	}
+}
+
+// Every logs parameter reaches the wire under its name, times in UTC.
+func TestLogsQueryEncoding(t *testing.T) {
+	t.Parallel()
+	from, to, _ := queryTimes()
+	requireQueries(t, []queryCase{
+		{"logs zero values", "GET", "/v1/logs", bodyLogsEmpty, logsCall(&hookscope.LogListParams{}), ""},
+		{"logs nil params", "GET", "/v1/logs", bodyLogsEmpty, logsCall(nil), ""},
+		{"logs every param", "GET", "/v1/logs", bodyLogsEmpty,
+			logsCall(&hookscope.LogListParams{EndpointID: testEndpointID, Status: hookscope.StatusFailedPermanent,
+				StartTime: from, EndTime: to, Limit: 500, Cursor: "eyJpZCI6Im1zZ18xMjMiLCJ0cyI6MTczMzQ1Njc4OX0="}),
+			"cursor=eyJpZCI6Im1zZ18xMjMiLCJ0cyI6MTczMzQ1Njc4OX0%3D&end_time=2026-05-06T00%3A30%3A15Z" +
+				"&endpoint_id=ep_550e8400e29b41d4a716446655440000&limit=500&start_time=2026-05-05T00%3A00%3A00Z&status=failed_permanent"},
+		{"logs only start", "GET", "/v1/logs", bodyLogsEmpty, logsCall(&hookscope.LogListParams{StartTime: from, Status: hookscope.StatusQueued}),
+			"start_time=2026-05-05T00%3A00%3A00Z&status=queued"},
+	})
+}

@@ -287,3 +287,90 @@ func TestMetricsMessagePages(t *testing.T) {
 		assert.Equal(t, 0, f.count())
 	})
 }
+
+// Metrics params the SDK can check fail before any request, with a *ParamError
+// naming the parameter.
+func TestMetricsInvalidParamsSendNoRequest(t *testing.T) {
+	t.Parallel()
+	requireParamErrors(t, []paramCase{
+		{"metrics nil params", "metric", metricsCall(nil)},
+		{"metrics no metric", "metric", metricsCall(&hookscope.WebhookMetricsParams{})},
+		{"metrics unknown metric", "metric", metricsCall(&hookscope.WebhookMetricsParams{Metric: "delivered_ok"})},
+		{"metrics message metric on webhooks", "metric", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricInboundReceived})},
+		{"metrics granularity", "granularity", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: "week"})},
+		{"metrics granularity case", "granularity", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: "Hour"})},
+		{"metrics group_by", "group_by", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, GroupBy: "status"})},
+		{"metrics compare_to", "compare_to", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, CompareTo: "prior_year"})},
+		{"metrics limit 0-1", "limit", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: -1})},
+		{"metrics limit 5001", "limit", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: 5001})},
+		{"metrics from == to", "from", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, From: paramT0, To: paramT0})},
+		{"metrics from after to", "from", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, From: paramT1, To: paramT0})},
+		{"metrics from after to across zones", "from", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered,
+			From: paramT0.In(time.FixedZone("X", 5*3600)), To: paramT0.Add(-time.Second).In(time.FixedZone("Y", -7*3600))})},
+		{"messages webhook metric", "metric", messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricDelivered})},
+		{"messages nil", "metric", messagesCall(nil)},
+		{"messages limit 5001", "limit", messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundSent, Limit: 5001})},
+		{"messages granularity", "granularity", messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundSent, Granularity: "second"})},
+		{"Metrics.WebhookBuckets metric", "metric", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Metrics.WebhookBuckets(ctx, &hookscope.WebhookMetricsParams{}))
+		}},
+		{"Metrics.WebhookBuckets nil", "metric", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Metrics.WebhookBuckets(ctx, nil))
+		}},
+		{"Metrics.WebhookPages limit", "limit", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Metrics.WebhookPages(ctx, &hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, Limit: 5001}))
+		}},
+		{"Metrics.MessageBuckets metric", "metric", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Metrics.MessageBuckets(ctx, &hookscope.MessageMetricsParams{Metric: hookscope.MetricRetried}))
+		}},
+		{"Metrics.MessagePages nil", "metric", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Metrics.MessagePages(ctx, nil))
+		}},
+	})
+}
+
+// The values at each of the metrics ranges' boundaries are accepted and sent.
+func TestMetricsParamBoundariesAreAccepted(t *testing.T) {
+	t.Parallel()
+	requireBoundariesAccepted(t, []boundaryCase{
+		{"metrics limit 1", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty, "limit", "1",
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: 1})},
+		{"metrics limit 5000", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty, "limit", "5000",
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Limit: 5000})},
+		{"messages limit 5000", "GET", "/v1/metrics/messages", bodyMetricsEmpty, "limit", "5000",
+			messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundFailed, Limit: 5000})},
+		{"metrics from 1s before to", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty, "from", "2026-05-05T09:59:59Z",
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, From: paramT0.Add(-time.Second), To: paramT0})},
+	})
+}
+
+// Every metrics parameter reaches the wire under its name, times in UTC.
+func TestMetricsQueryEncoding(t *testing.T) {
+	t.Parallel()
+	from, to, withNanos := queryTimes()
+	requireQueries(t, []queryCase{
+		{"metrics zero values", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered}),
+			"metric=delivered"},
+		{"metrics every param", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricRetried, From: from, To: to,
+				Granularity: hookscope.GranularityMinute, GroupBy: hookscope.GroupByHTTPStatusClass,
+				CompareTo: hookscope.ComparePriorPeriod, Limit: 5000, Cursor: "eyJpZCI6MX0="}),
+			"compare_to=prior_period&cursor=eyJpZCI6MX0%3D&from=2026-05-05T00%3A00%3A00Z&granularity=minute" +
+				"&group_by=http_status_class&limit=5000&metric=retried&to=2026-05-06T00%3A30%3A15Z"},
+		{"metrics group_by endpoint_id, day", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, GroupBy: hookscope.GroupByEndpointID, Granularity: hookscope.GranularityDay}),
+			"granularity=day&group_by=endpoint_id&metric=failed"},
+		{"metrics group_by kind, hour, only to", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, GroupBy: hookscope.GroupByKind, Granularity: hookscope.GranularityHour, To: to}),
+			"granularity=hour&group_by=kind&metric=failed&to=2026-05-06T00%3A30%3A15Z"},
+		{"metrics sub-second from", "GET", "/v1/metrics/webhooks", bodyMetricsEmpty,
+			metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricFailed, From: withNanos}),
+			"from=2026-05-05T10%3A00%3A00.5Z&metric=failed"},
+		{"messages every param", "GET", "/v1/metrics/messages", bodyMetricsEmpty,
+			messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundDelivered, From: from, To: to,
+				Granularity: hookscope.GranularityHour, GroupBy: hookscope.GroupByKind, CompareTo: hookscope.ComparePriorPeriod, Limit: 1, Cursor: "c"}),
+			"compare_to=prior_period&cursor=c&from=2026-05-05T00%3A00%3A00Z&granularity=hour&group_by=kind&limit=1" +
+				"&metric=messages.outbound.delivered&to=2026-05-06T00%3A30%3A15Z"},
+	})
+}

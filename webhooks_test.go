@@ -305,3 +305,87 @@ func TestWebhooksPagesExposeCursorAndResume(t *testing.T) {
 		assert.Equal(t, "2", r.URL.Query().Get("limit"))
 	}
 }
+
+// Webhooks params the SDK can check fail before any request, with a *ParamError
+// naming the parameter.
+func TestWebhooksInvalidParamsSendNoRequest(t *testing.T) {
+	t.Parallel()
+	cases := []paramCase{
+		{"webhook get events_limit -1", "events_limit", webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{EventsLimit: -1})},
+		{"webhook get events_limit 51", "events_limit", webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: true, EventsLimit: 51})},
+		{"webhook list limit -1", "limit", webhookListCall(&hookscope.WebhookListParams{Limit: -1})},
+		{"webhook list limit 101", "limit", webhookListCall(&hookscope.WebhookListParams{Limit: 101})},
+		{"create nil", "name", webhookCreateCall(nil)},
+		{"create no name", "name", webhookCreateCall(&hookscope.WebhookCreateParams{URL: "https://a.example/h"})},
+		{"create blank name", "name", webhookCreateCall(&hookscope.WebhookCreateParams{Name: " \t", URL: "https://a.example/h"})},
+		{"create no url", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n"})},
+		{"create http url", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "http://a.example/h"})},
+		{"create ftp url", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "ftp://a.example/h"})},
+		{"create relative url", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "/hooks"})},
+		{"create no host", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "https:///hooks"})},
+		{"create port only", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "https://:443/hooks"})},
+		{"create not a url", "url", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "https://exa mple.com/%zz"})},
+		{"update blank name", "name", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{Name: new("")})},
+		{"update http url", "url", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{URL: new("http://a.example/h")})},
+		{"update empty url", "url", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{URL: new("")})},
+		{"Webhooks.All limit", "limit", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Webhooks.All(ctx, &hookscope.WebhookListParams{Limit: 101}))
+		}},
+		{"Webhooks.Pages limit", "limit", func(ctx context.Context, c *hookscope.Client) error {
+			return firstErr(c.Webhooks.Pages(ctx, &hookscope.WebhookListParams{Limit: -1}))
+		}},
+	}
+	for name, id := range badEndpointIDs() {
+		cases = append(cases,
+			paramCase{"webhook get id " + name, "webhook_id", webhookGetCall(id, nil)},
+			paramCase{"webhook update id " + name, "webhook_id", webhookUpdateCall(id, &hookscope.WebhookUpdateParams{Name: new("x")})},
+			paramCase{"webhook delete id " + name, "webhook_id", func(ctx context.Context, c *hookscope.Client) error {
+				return c.Webhooks.Delete(ctx, id)
+			}},
+		)
+	}
+	requireParamErrors(t, cases)
+}
+
+// The values at each of the webhooks ranges' boundaries are accepted and sent.
+func TestWebhooksParamBoundariesAreAccepted(t *testing.T) {
+	t.Parallel()
+	requireBoundariesAccepted(t, []boundaryCase{
+		{"events_limit 1", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook, "events_limit", "1", webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{EventsLimit: 1})},
+		{"events_limit 50", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook, "events_limit", "50", webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{EventsLimit: 50})},
+		{"webhooks limit 1", "GET", "/api/v0/webhooks", bodyWebhooksEmpty, "limit", "1", webhookListCall(&hookscope.WebhookListParams{Limit: 1})},
+		{"webhooks limit 100", "GET", "/api/v0/webhooks", bodyWebhooksEmpty, "limit", "100", webhookListCall(&hookscope.WebhookListParams{Limit: 100})},
+	})
+	for _, u := range []string{"https://a.example/h", "https://a.example:8443/h?x=1", "https://127.0.0.1/h", "HTTPS://A.EXAMPLE/h"} {
+		t.Run("create url "+u, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on("POST", "/api/v0/webhooks", respond(201, bodyWebhook))
+			// url.Parse lower-cases the scheme, so "HTTPS://" is https too.
+			require.NoError(t, webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: u})(context.Background(), c))
+			assert.Equal(t, 1, f.count())
+		})
+	}
+}
+
+// Every webhooks parameter reaches the wire under its name, times in UTC.
+func TestWebhooksQueryEncoding(t *testing.T) {
+	t.Parallel()
+	requireQueries(t, []queryCase{
+		{"webhook get nil params", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook, webhookGetCall(testEndpointID, nil), ""},
+		{"webhook get include_events", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook,
+			webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: true, EventsLimit: 20}),
+			"events_limit=20&include_events=true"},
+		{"webhook get include_events false left out", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook,
+			webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: false, EventsLimit: 5}),
+			"events_limit=5"},
+		{"webhook get include_events only", "GET", "/api/v0/webhooks/" + testEndpointID, bodyWebhook,
+			webhookGetCall(testEndpointID, &hookscope.WebhookGetParams{IncludeEvents: true}),
+			"include_events=true"},
+		{"webhook list nil", "GET", "/api/v0/webhooks", bodyWebhooksEmpty, webhookListCall(nil), ""},
+		{"webhook list every param", "GET", "/api/v0/webhooks", bodyWebhooksEmpty,
+			webhookListCall(&hookscope.WebhookListParams{Limit: 100, Cursor: "a/b+c=="}), "cursor=a%2Fb%2Bc%3D%3D&limit=100"},
+		{"delete", "DELETE", "/api/v0/webhooks/" + testEndpointID, "",
+			func(ctx context.Context, c *hookscope.Client) error { return c.Webhooks.Delete(ctx, testEndpointID) }, ""},
+	})
+}
