@@ -38,10 +38,9 @@ func TestWithTimeoutBoundsEachTry(t *testing.T) {
 	t.Parallel()
 	c, f := newFakeAPI(t, hookscope.WithTimeout(50*time.Millisecond), hookscope.WithMaxRetries(1))
 	f.on("GET", "/v1/logs", logsPage("", false).Delay(time.Second), logsPage("", false, "m1"))
-	start := time.Now()
+	// Without the per-try bound the first try would answer, late, with no row.
 	page, err := c.Logs.List(context.Background(), nil)
 	require.NoError(t, err, "the timed-out try is retried")
 	assert.Len(t, page.Data, 1)
-	assert.Less(t, time.Since(start), 900*time.Millisecond)
 	assert.Equal(t, 2, f.count())
 }
