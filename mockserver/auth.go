@@ -103,17 +103,3 @@ func (s *Server) authenticate(r *http.Request) (Key, bool) {
 	}
 	return s.st.key(token)
 }
-
-// redactAuthorization hides the token of an Authorization header value,
-// keeping its scheme and the token's prefix ("Bearer am_test_[REDACTED]").
-func redactAuthorization(v string) string {
-	scheme, token, ok := strings.Cut(v, " ")
-	if !ok {
-		return "[REDACTED]"
-	}
-	prefix := ""
-	if i := strings.LastIndexByte(token, '_'); i >= 0 && i < 12 && i < len(token)-1 {
-		prefix = token[:i+1]
-	}
-	return scheme + " " + prefix + "[REDACTED]"
-}

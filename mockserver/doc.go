@@ -115,6 +115,7 @@
 // by the server's clock.
 //
 // InjectFault makes paths fail, answer late or drop the connection;
-// Requests lists what reached the server (the last 10,000 requests, with the
-// Authorization token redacted).
+// Requests lists what reached the server: the last 10,000 requests, the
+// Authorization token redacted, each cut to at most 8 KiB of path, query and
+// header (values to 1 KiB), so that the journal's memory is bounded in bytes.
 package mockserver
