@@ -18,6 +18,14 @@ func SetPanicHook(s *Server, f func(*http.Request)) {
 	}
 }
 
+// SetWriteHook makes every write with an Idempotency-Key call f once it
+// holds its key, before it runs, so that tests can keep a write in flight.
+// Set it before the server takes requests.
+func SetWriteHook(s *Server, f func(*http.Request)) { s.writeHook = f }
+
+// IdempotencyKeys is the number of Idempotency-Keys s holds.
+func IdempotencyKeys(s *Server) int { return s.idem.len() }
+
 // TestClock is a clock a test can move, for WithClock(clock.Now); the
 // internal and the external tests share it.
 type TestClock struct {

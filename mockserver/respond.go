@@ -20,7 +20,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, rc *reqCtx, status int, v any)
 func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	// b may be shared (an answer kept for replays): never append to it.
+	_, _ = w.Write(b)
+	_, _ = w.Write([]byte{'\n'})
 }
 
 // bufPool holds response buffers; buffers that grew past maxPooledBuf are

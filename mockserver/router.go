@@ -1,7 +1,9 @@
 package mockserver
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -126,6 +128,17 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	}()
 	defer s.recoverPanic(w, rc)
 
+	// The whole request is read first, within the read timeout (net/http
+	// lifts that deadline once the body is read, so that an answer may take
+	// as long as a Delay fault says): one place for the size limit, and the
+	// body an Idempotency-Key's fingerprint is taken of.
+	body, berr := readBody(r)
+	if berr != nil {
+		s.writeError(w, rc, berr)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
 	if f := s.takeFault(r.Method, r.URL.Path); f != nil {
 		if done := s.applyFault(w, r, rc, f); done {
 			return
@@ -136,7 +149,32 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rc, err)
 		return
 	}
+	if rt.method != http.MethodGet {
+		s.serveIdempotent(w, r, rc, body, rt.h)
+		return
+	}
 	rt.h(s, w, r, rc)
+}
+
+// readBody reads r's body, at most maxBodyBytes. A declared length over the
+// limit is refused before a byte is read, so that a client waiting for
+// "100 Continue" gets the 400 instead of sending the body into a reset.
+func readBody(r *http.Request) ([]byte, *apiError) {
+	tooLarge := invalid("body", "is larger than %d bytes", maxBodyBytes)
+	if r.ContentLength > maxBodyBytes {
+		return nil, tooLarge
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, invalid("body", "could not be read")
+	}
+	if len(raw) > maxBodyBytes {
+		return nil, tooLarge
+	}
+	return raw, nil
 }
 
 // recoverPanic answers a handler's panic as a 500 INTERNAL_ERROR in the

@@ -19,6 +19,56 @@ type config struct {
 	seed     int64
 	messages int
 	clock    func() time.Time
+	timeouts Timeouts
+}
+
+// Default time limits of a Server's connections (see Timeouts).
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = time.Minute
+	DefaultIdleTimeout       = 2 * time.Minute
+)
+
+// Timeouts are the time limits of a Server's connections, so that a stalled
+// client cannot hold one forever. A zero field takes its default.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers (default
+	// DefaultReadHeaderTimeout).
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, headers and body (default
+	// DefaultReadTimeout). It does not bound the answer: a Delay fault may
+	// hold a request longer.
+	Read time.Duration
+	// Idle bounds the wait for the next request on a keep-alive connection
+	// (default DefaultIdleTimeout).
+	Idle time.Duration
+}
+
+// WithTimeouts sets the time limits of the server's connections; a zero or
+// negative field keeps its default.
+func WithTimeouts(t Timeouts) Option {
+	return func(c *config) {
+		if t.ReadHeader > 0 {
+			c.timeouts.ReadHeader = t.ReadHeader
+		}
+		if t.Read > 0 {
+			c.timeouts.Read = t.Read
+		}
+		if t.Idle > 0 {
+			c.timeouts.Idle = t.Idle
+		}
+	}
+}
+
+// ConfigureServer sets hs's Handler to the server's handler and its
+// ReadHeaderTimeout, ReadTimeout and IdleTimeout to the server's Timeouts,
+// to serve the API from another listener with the same limits
+// (cmd/hookscope-mock does).
+func (s *Server) ConfigureServer(hs *http.Server) {
+	hs.Handler = s.handler
+	hs.ReadHeaderTimeout = s.cfg.timeouts.ReadHeader
+	hs.ReadTimeout = s.cfg.timeouts.Read
+	hs.IdleTimeout = s.cfg.timeouts.Idle
 }
 
 // WithSeed sets the generator's seed (default DefaultSeed). The same seed and
@@ -61,12 +111,18 @@ type Server struct {
 	faults   []*activeFault
 
 	journal journal
+
+	// idem holds the Idempotency-Keys of writes and their first answers.
+	idem *idemTable
+	// writeHook, tests only: called once a write holds its Idempotency-Key.
+	writeHook func(*http.Request)
 }
 
 // New generates the data model and starts the server on 127.0.0.1 at a
 // random port. Close it when done.
 func New(opts ...Option) *Server {
-	cfg := config{seed: DefaultSeed, messages: DefaultMessages, clock: time.Now}
+	cfg := config{seed: DefaultSeed, messages: DefaultMessages, clock: time.Now,
+		timeouts: Timeouts{ReadHeader: DefaultReadHeaderTimeout, Read: DefaultReadTimeout, Idle: DefaultIdleTimeout}}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cfg)
@@ -76,7 +132,7 @@ func New(opts ...Option) *Server {
 	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 0x9e3779b97f4a7c15))
 	g := &generator{ids: ids{rng: rng}, now: now}
 
-	s := &Server{cfg: cfg, routes: newRoutes(), closing: make(chan struct{})}
+	s := &Server{cfg: cfg, routes: newRoutes(), closing: make(chan struct{}), idem: newIdemTable()}
 	s.secret = []byte(g.hex(32))
 	s.defaultOrg = "org_" + g.uuidV7(now.Add(-400*24*time.Hour))
 	s.apiKey = "am_test_" + g.hex(16)
@@ -85,7 +141,9 @@ func New(opts ...Option) *Server {
 	s.st.generate(g, s.defaultOrg, cfg.messages)
 
 	s.handler = http.HandlerFunc(s.serveHTTP)
-	s.ts = httptest.NewServer(s.handler)
+	s.ts = httptest.NewUnstartedServer(s.handler)
+	s.ConfigureServer(s.ts.Config)
+	s.ts.Start()
 	return s
 }
 
@@ -100,7 +158,8 @@ func (s *Server) APIKey() string { return s.apiKey }
 func (s *Server) DefaultOrgID() string { return s.defaultOrg }
 
 // Handler is the server's http.Handler, to serve the same API from another
-// listener (cmd/hookscope-mock does). It shares the Server's data.
+// listener. It shares the Server's data. ConfigureServer also gives that
+// listener the server's connection time limits.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the listener; requests held by a Delay fault end at once.

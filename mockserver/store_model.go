@@ -32,9 +32,6 @@ type store struct {
 	// msgs finds any message (outbound or inbound) by id, for the presigned
 	// response-body URLs, which carry no API key.
 	msgs map[string]*message
-	// idem maps method, org id and Idempotency-Key to the first answer of
-	// that write, which a retry with the same key gets again.
-	idem map[string]idemAnswer
 	// rng draws the ids of records added at runtime.
 	rng *rand.Rand
 }
@@ -44,7 +41,6 @@ func newStore(rng *rand.Rand) *store {
 		orgs: make(map[string]*org),
 		keys: make(map[string]Key),
 		msgs: make(map[string]*message),
-		idem: make(map[string]idemAnswer),
 		rng:  rng,
 	}
 }

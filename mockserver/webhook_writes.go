@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,12 +30,9 @@ type webhookBody struct {
 // decodeBody reads a JSON object into v; any failure names the field at
 // fault, or "body".
 func decodeBody(r *http.Request, v any) *apiError {
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
-		return invalid("body", "could not be read")
-	}
-	if len(raw) > maxBodyBytes {
-		return invalid("body", "is larger than %d bytes", maxBodyBytes)
+	raw, rerr := readBody(r)
+	if rerr != nil {
+		return rerr
 	}
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
@@ -133,17 +129,17 @@ func (s *store) createWebhookLocked(orgID string, c webhookCreate, now time.Time
 	return writeAnswer{status: http.StatusCreated, body: slices.Clip(appendWebhookLocked(nil, o, ep, now, 0))}
 }
 
-// handleWebhookCreate serves POST /api/v0/webhooks (201). An Idempotency-Key
-// seen before from the same organization replays the first answer and
-// creates nothing; so do PATCH and DELETE, so that a retried write whose
-// answer was lost is applied once.
+// handleWebhookCreate serves POST /api/v0/webhooks (201). Its
+// Idempotency-Key, like PATCH's and DELETE's, is handled before it runs
+// (serveIdempotent), so that a retried write whose answer was lost is
+// applied once.
 func (s *Server) handleWebhookCreate(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	c, err := parseWebhookCreate(r)
 	if err != nil {
 		s.writeError(w, rc, err)
 		return
 	}
-	s.write(w, r, rc, func(now time.Time) writeAnswer { return s.st.createWebhookLocked(rc.key.Org, c, now) })
+	s.write(w, rc, func(now time.Time) writeAnswer { return s.st.createWebhookLocked(rc.key.Org, c, now) })
 }
 
 // webhookUpdate is a validated PATCH /api/v0/webhooks/{webhook_id}.
@@ -203,7 +199,7 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 		s.writeError(w, rc, err)
 		return
 	}
-	s.write(w, r, rc, func(now time.Time) writeAnswer { return s.st.updateWebhookLocked(rc.key.Org, u, now) })
+	s.write(w, rc, func(now time.Time) writeAnswer { return s.st.updateWebhookLocked(rc.key.Org, u, now) })
 }
 
 // deleteWebhookLocked marks org's webhook id deleted (204). Its messages
@@ -225,5 +221,5 @@ func (s *Server) handleWebhookDelete(w http.ResponseWriter, r *http.Request, rc 
 		s.writeError(w, rc, err)
 		return
 	}
-	s.write(w, r, rc, func(time.Time) writeAnswer { return s.st.deleteWebhookLocked(rc.key.Org, id) })
+	s.write(w, rc, func(time.Time) writeAnswer { return s.st.deleteWebhookLocked(rc.key.Org, id) })
 }

@@ -31,13 +31,6 @@ import (
 	"github.com/hookscope/hookscope-go/mockserver"
 )
 
-// Time limits of the listener's connections (see the package doc).
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = time.Minute
-	idleTimeout       = 2 * time.Minute
-)
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -80,8 +73,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout: readTimeout, IdleTimeout: idleTimeout}
+	httpSrv := &http.Server{}
+	srv.ConfigureServer(httpSrv) // the handler and mockserver's connection time limits
 	fmt.Fprintf(out, "hookscope mock listening on http://%s\n", ln.Addr())
 	fmt.Fprintf(out, "API key: %s\n", srv.APIKey())
 	fmt.Fprintf(out, "try: curl -H 'Authorization: Bearer %s' 'http://%s/v1/logs?limit=3'\n", srv.APIKey(), ln.Addr())

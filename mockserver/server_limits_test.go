@@ -1,0 +1,132 @@
+package mockserver_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookscope/hookscope-go/mockserver"
+)
+
+// dial opens a raw connection to srv.
+func dial(t *testing.T, srv *mockserver.Server) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL(), "http://"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func TestServerTimeouts(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		opts []mockserver.Option
+		want mockserver.Timeouts
+	}{
+		{"defaults", nil, mockserver.Timeouts{ReadHeader: 10 * time.Second, Read: time.Minute, Idle: 2 * time.Minute}},
+		{"one set, zero and negative keep the defaults",
+			[]mockserver.Option{mockserver.WithTimeouts(mockserver.Timeouts{Read: 5 * time.Second, Idle: -1})},
+			mockserver.Timeouts{ReadHeader: mockserver.DefaultReadHeaderTimeout, Read: 5 * time.Second, Idle: mockserver.DefaultIdleTimeout}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := newServer(t, append(c.opts, mockserver.WithMessages(0))...)
+			var hs http.Server
+			srv.ConfigureServer(&hs)
+			assert.Equal(t, c.want, mockserver.Timeouts{ReadHeader: hs.ReadHeaderTimeout, Read: hs.ReadTimeout, Idle: hs.IdleTimeout})
+			assert.NotNil(t, hs.Handler)
+		})
+	}
+}
+
+// A client that stalls, in its headers or in its body, loses its connection
+// at the read limits instead of holding it forever. No stopwatch: were the
+// connection held, the read below would never return and the test would fail
+// at the test binary's timeout.
+func TestStalledClientsAreCut(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, mockserver.WithMessages(0),
+		mockserver.WithTimeouts(mockserver.Timeouts{ReadHeader: 50 * time.Millisecond, Read: 100 * time.Millisecond}))
+	cases := []struct{ name, sent, wantFirstLine string }{
+		{"headers", "POST /api/v0/webhooks HTTP/1.1\r\nHost: mock\r\n", ""},
+		{"body", fmt.Sprintf("POST /api/v0/webhooks HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer %s\r\nContent-Length: 100\r\n\r\n{", srv.APIKey()), "HTTP/1.1 400 Bad Request\r\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			conn := dial(t, srv)
+			_, err := io.WriteString(conn, c.sent)
+			require.NoError(t, err)
+			got, _ := io.ReadAll(conn) // returns once the server closes
+			if c.wantFirstLine == "" {
+				assert.NotContains(t, string(got), "201", "nothing created")
+				return
+			}
+			line, _, _ := strings.Cut(string(got), "\n")
+			assert.Equal(t, c.wantFirstLine, line+"\n")
+		})
+	}
+}
+
+// The read limit bounds reading the request, not the answer: a Delay fault
+// longer than it still answers.
+func TestDelayOutlastsReadTimeout(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, mockserver.WithMessages(10),
+		mockserver.WithTimeouts(mockserver.Timeouts{Read: 20 * time.Millisecond}))
+	srv.InjectFault(mockserver.Fault{Path: "/v1/logs", Delay: 200 * time.Millisecond, Times: 1})
+	r := get(t, srv, "/v1/logs?limit=2")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Len(t, r.json(t)["data"], 2)
+	srv.InjectFault(mockserver.Fault{Path: "/api/v0/webhooks", Delay: 200 * time.Millisecond, Times: 1})
+	w := do(t, srv, http.MethodPost, "/api/v0/webhooks", srv.APIKey(), webhookBody("late"))
+	assert.Equal(t, http.StatusCreated, w.status, "%s", w.body)
+}
+
+// A body declared over the limit is refused before "100 Continue": the
+// client gets the 400 instead of sending megabytes into a reset.
+func TestExpectContinueOverLimitGets400(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, mockserver.WithMessages(0))
+	conn := dial(t, srv)
+	_, err := fmt.Fprintf(conn, "POST /api/v0/webhooks HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer %s\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", srv.APIKey(), 4<<20)
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "the first answer is the 400, not 100 Continue")
+	assert.Contains(t, string(body), "body is larger than 1048576 bytes")
+
+	// The same through net/http's client, which waits for 100 Continue.
+	tr := &http.Transport{ExpectContinueTimeout: time.Minute}
+	t.Cleanup(tr.CloseIdleConnections)
+	for _, size := range []int{4 << 20, 64} {
+		payload := bytes.Repeat([]byte("x"), size)
+		if size == 64 {
+			payload = []byte(webhookBody("small"))
+		}
+		req, err := http.NewRequest(http.MethodPost, srv.URL()+"/api/v0/webhooks", bytes.NewReader(payload))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+		req.Header.Set("Expect", "100-continue")
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		require.NoError(t, err, "an answer, not a reset")
+		_ = resp.Body.Close()
+		want := http.StatusBadRequest
+		if size == 64 {
+			want = http.StatusCreated
+		}
+		assert.Equal(t, want, resp.StatusCode, "body of %d bytes", len(payload))
+	}
+}
