@@ -140,14 +140,10 @@ func hourlyCounts(ms []*message, hi int, now time.Time) []hourlyCount {
 	return out
 }
 
-// totalsLocked counts o's live webhooks and their subscribed event types.
+// totalsLocked is o's live webhooks and their subscribed event types, kept
+// by the endpoint index on write.
 func totalsLocked(o *org) analyticsTotals {
-	var t analyticsTotals
-	for _, ep := range o.liveEndpoints() {
-		t.Webhooks++
-		t.EventsSubscribed += int64(len(ep.eventTypes))
-	}
-	return t
+	return analyticsTotals{Webhooks: int64(len(o.index.live)), EventsSubscribed: o.index.eventTypes}
 }
 
 // lastEvents is the newest n messages of ms (sorted ascending), newest first.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	hookscope "github.com/hookscope/hookscope-go"
 )
 
 // SetPanicHook makes every routed request call f before its handler, so
@@ -25,6 +27,25 @@ func SetWriteHook(s *Server, f func(*http.Request)) { s.writeHook = f }
 
 // IdempotencyKeys is the number of Idempotency-Keys s holds.
 func IdempotencyKeys(s *Server) int { return s.idem.len() }
+
+// AddWebhooks adds n webhooks to s's default organization directly (not
+// through the API, which would cost seconds for 20,000), created at the
+// clock's time minus a pseudo-random number of seconds, so that they arrive
+// out of list order.
+func AddWebhooks(s *Server, n int) {
+	now := s.now().Truncate(time.Millisecond)
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	o := s.st.orgs[s.defaultOrg]
+	g := ids{rng: s.st.rng}
+	for i := range n {
+		o.addEndpointLocked(&endpoint{
+			id: g.endpointID(), name: "w", url: "https://w.example", kind: hookscope.KindOrganization, active: true,
+			secret: g.signingSecret(), app: apps[0], eventTypes: []string{"message.created"},
+			createdAt: now.Add(-time.Duration(splitmix(uint64(i))%86400) * time.Second), updatedAt: now,
+		})
+	}
+}
 
 // TestClock is a clock a test can move, for WithClock(clock.Now); the
 // internal and the external tests share it.

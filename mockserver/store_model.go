@@ -1,9 +1,7 @@
 package mockserver
 
 import (
-	"cmp"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +50,8 @@ type org struct {
 	// endpoint's ordinal stays valid); byEndpointID finds them by id.
 	endpoints    []*endpoint
 	byEndpointID map[string]*endpoint
+	// index holds the live endpoints in list order.
+	index endpointIndex
 	// outboundBy holds the outbound messages sorted by (created_at, id)
 	// ascending, one slice per filter combination of /v1/logs: {"", ""},
 	// {ep, ""}, {"", status}, {ep, status}.
@@ -210,21 +210,9 @@ func (o *org) addEndpointLocked(ep *endpoint) {
 	ep.ordinal = int32(len(o.endpoints))
 	o.endpoints = append(o.endpoints, ep)
 	o.byEndpointID[ep.id] = ep
-}
-
-// liveEndpoints returns the endpoints that are not deleted, sorted by
-// (created_at, id): the order of GET /api/v0/webhooks.
-func (o *org) liveEndpoints() []*endpoint {
-	out := make([]*endpoint, 0, len(o.endpoints))
-	for _, ep := range o.endpoints {
-		if !ep.deleted {
-			out = append(out, ep)
-		}
+	if !ep.deleted {
+		o.index.insert(ep)
 	}
-	slices.SortFunc(out, func(a, b *endpoint) int {
-		return cmp.Or(a.createdAt.Compare(b.createdAt), cmp.Compare(a.id, b.id))
-	})
-	return out
 }
 
 // endpoint returns the live endpoint with id, or nil.

@@ -205,11 +205,12 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 // deleteWebhookLocked marks org's webhook id deleted (204). Its messages
 // stay in the logs and metrics.
 func (s *store) deleteWebhookLocked(orgID, id string) writeAnswer {
-	ep := s.orgs[orgID].endpoint(id)
+	o := s.orgs[orgID]
+	ep := o.endpoint(id)
 	if ep == nil {
 		return writeAnswer{err: errWebhookNotFound}
 	}
-	ep.deleted = true
+	o.deleteEndpointLocked(ep)
 	return writeAnswer{status: http.StatusNoContent}
 }
 
