@@ -1,9 +1,13 @@
 package mockserver_test
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hookscope/hookscope-go/mockserver"
@@ -63,6 +67,67 @@ func FuzzCursor(f *testing.F) {
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
 				t.Fatalf("%s cursor %q: status %d: %s", p, cur, rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// FuzzIdempotencyKey: two writes with one Idempotency-Key (any header value,
+// any two bodies). The key is refused with a 400 naming it, or: the second
+// gets the first's answer byte for byte when the bodies are equal and the
+// first was kept (a 2xx), a 422 IDEMPOTENCY_KEY_REUSED when they differ;
+// when the first was not kept, the second is served as a first request.
+// Never a 5xx or a panic.
+func FuzzIdempotencyKey(f *testing.F) {
+	srv := mockserver.New(mockserver.WithMessages(0), mockserver.WithClock(fixedClock))
+	f.Cleanup(srv.Close)
+	ok := `{"name":"a","url":"https://a.example"}`
+	f.Add("k", []byte(ok), []byte(ok))
+	f.Add("k", []byte(ok), []byte(`{"name":"b","url":"https://a.example"}`))
+	f.Add("k", []byte(`{"name":"a","url":"http://a.example"}`), []byte(ok))
+	f.Add("", []byte(ok), []byte(ok))
+	f.Add("clé", []byte(ok), []byte(ok))
+	f.Add("a\x00b", []byte(ok), []byte(`{`))
+	h := srv.Handler()
+	var n atomic.Int64
+	f.Fuzz(func(t *testing.T, key string, body1, body2 []byte) {
+		// A fresh organization per input: earlier inputs' keys do not count.
+		token := fmt.Sprintf("am_test_fuzz%d", n.Add(1))
+		srv.AddKey(mockserver.Key{Token: token, Org: "org_" + token, Plan: mockserver.PlanPro, Scopes: mockserver.AllScopes()})
+		post := func(body []byte) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(http.MethodPost, "/api/v0/webhooks", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header["Idempotency-Key"] = []string{key}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code < 200 || rec.Code >= 500 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			return rec
+		}
+		first, second := post(body1), post(body2)
+		validKey := key != "" && len(key) <= 255
+		for i := 0; i < len(key); i++ {
+			validKey = validKey && key[i] >= 0x20 && key[i] <= 0x7e
+		}
+		switch {
+		case !validKey:
+			for _, rec := range []*httptest.ResponseRecorder{first, second} {
+				if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Idempotency-Key") {
+					t.Fatalf("key %q: %d %s", key, rec.Code, rec.Body)
+				}
+			}
+		case first.Code/100 != 2:
+			if second.Code == http.StatusUnprocessableEntity || second.Code == http.StatusConflict {
+				t.Fatalf("the failed first request kept the key: %d %s", second.Code, second.Body)
+			}
+		case bytes.Equal(body1, body2):
+			if second.Code != first.Code || second.Body.String() != first.Body.String() {
+				t.Fatalf("replay: %d %s, first %d %s", second.Code, second.Body, first.Code, first.Body)
+			}
+		default:
+			if second.Code != http.StatusUnprocessableEntity || !strings.Contains(second.Body.String(), "IDEMPOTENCY_KEY_REUSED") {
+				t.Fatalf("another body: %d %s", second.Code, second.Body)
 			}
 		}
 	})
