@@ -23,9 +23,14 @@ var (
 	// ErrGranularityNotAvailable: code GRANULARITY_NOT_AVAILABLE under any
 	// status. APIError.MaxGranularity says the finest granularity the plan allows.
 	ErrGranularityNotAvailable = errors.New("hookscope: granularity not available at this plan tier")
-	// ErrInvalidRequest: code INVALID_REQUEST, a 400 or 422, an error with field
-	// errors, or a *ParamError caught before any request was sent.
+	// ErrInvalidRequest: code INVALID_REQUEST or IDEMPOTENCY_KEY_REUSED, a 400
+	// or 422, an error with field errors, or a *ParamError caught before any
+	// request was sent.
 	ErrInvalidRequest = errors.New("hookscope: invalid request")
+	// ErrConflict: code IDEMPOTENCY_KEY_IN_USE, or a 409. A request with the
+	// same Idempotency-Key is still being processed; the same request with
+	// the same key, sent again later, gets that request's answer.
+	ErrConflict = errors.New("hookscope: conflict")
 	// ErrTooManyBuckets: code TOO_MANY_BUCKETS, a metrics window of more than
 	// 10,000 bucket rows. It matches ErrInvalidRequest too.
 	ErrTooManyBuckets = errors.New("hookscope: too many buckets")
@@ -64,6 +69,12 @@ const (
 	CodeMessageNotFound         = "MESSAGE_NOT_FOUND"
 	CodeRateLimited             = "RATE_LIMITED"
 	CodeInternalError           = "INTERNAL_ERROR"
+	// CodeIdempotencyKeyReused (422): the Idempotency-Key was used before
+	// with another path or body.
+	CodeIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+	// CodeIdempotencyKeyInUse (409): the Idempotency-Key's first request is
+	// still being processed.
+	CodeIdempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE"
 )
 
 // APIError is a non-2xx answer of the API. The four error envelopes of the
@@ -142,9 +153,11 @@ func (e *APIError) Is(target error) bool {
 	case ErrServer:
 		return e.StatusCode >= 500 || e.Code == CodeInternalError
 	case ErrInvalidRequest:
-		return e.Code == CodeInvalidRequest || e.Code == CodeTooManyBuckets ||
+		return e.Code == CodeInvalidRequest || e.Code == CodeTooManyBuckets || e.Code == CodeIdempotencyKeyReused ||
 			e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity ||
 			len(e.FieldErrors) > 0
+	case ErrConflict:
+		return e.Code == CodeIdempotencyKeyInUse || (!e.knownCode() && e.StatusCode == http.StatusConflict)
 	case ErrUnauthorized:
 		return e.Code == CodeUnauthorized || (!e.knownCode() && e.StatusCode == http.StatusUnauthorized)
 	case ErrForbidden:
@@ -158,7 +171,7 @@ func (e *APIError) Is(target error) bool {
 func (e *APIError) knownCode() bool {
 	switch e.Code {
 	case CodeUnauthorized, CodeForbidden, CodeGranularityNotAvailable, CodeInvalidRequest,
-		CodeTooManyBuckets, CodeRateLimited, CodeInternalError:
+		CodeTooManyBuckets, CodeRateLimited, CodeInternalError, CodeIdempotencyKeyReused, CodeIdempotencyKeyInUse:
 		return true
 	}
 	return strings.HasSuffix(e.Code, "_NOT_FOUND")

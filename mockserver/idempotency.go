@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	hookscope "github.com/hookscope/hookscope-go"
 )
 
 // writeAnswer is the answer of a write: an error, or a status with a JSON
@@ -55,8 +57,8 @@ const (
 
 // Error codes of the Idempotency-Key contract.
 const (
-	codeIdemKeyReused = "IDEMPOTENCY_KEY_REUSED"
-	codeIdemKeyInUse  = "IDEMPOTENCY_KEY_IN_USE"
+	codeIdemKeyReused = hookscope.CodeIdempotencyKeyReused
+	codeIdemKeyInUse  = hookscope.CodeIdempotencyKeyInUse
 )
 
 // idemScope is what a key is scoped to: its organization and method (the
