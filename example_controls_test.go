@@ -2,6 +2,7 @@ package hookscope_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -69,8 +70,17 @@ func ExampleWithIdempotencyKey() {
 		log.Fatal(err)
 	}
 	fmt.Println("same webhook:", first.ID == again.ID)
+
+	// The same key for another request is refused, not applied.
+	other := &hookscope.WebhookCreateParams{Name: "refunds", URL: "https://shop.example/hooks/refunds"}
+	_, err = c.Webhooks.Create(ctx, other, hookscope.WithIdempotencyKey("provision-shop-42-orders"))
+	var apiErr *hookscope.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Code, errors.Is(err, hookscope.ErrInvalidRequest))
+	}
 	// Output:
 	// same webhook: true
+	// 422 IDEMPOTENCY_KEY_REUSED true
 }
 
 // WithResponseInto reports the HTTP answer behind a call: its status, how

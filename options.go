@@ -299,8 +299,9 @@ func (c *Client) forCall(method string, opts []Option) (*config, error) {
 // key's first answer for 24 hours and replays it to a request with the same
 // key, path and body, so a caller that repeats a Create after its own process
 // restarted gets the webhook it made the first time, not a second one. The
-// same key with another body is a 422 IDEMPOTENCY_KEY_REUSED; while the first
-// request is still being processed, a 409 IDEMPOTENCY_KEY_IN_USE.
+// same key with another body is a 422 IDEMPOTENCY_KEY_REUSED (it matches
+// ErrInvalidRequest); while the first request is still being processed, a
+// 409 IDEMPOTENCY_KEY_IN_USE (ErrConflict), worth retrying a little later.
 //
 // The key is 1 to 255 printable ASCII characters, not starting or ending with
 // a space. It applies to a single write call: given to NewClient or to a
