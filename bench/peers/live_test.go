@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -181,9 +182,10 @@ func errorFields(m map[string]any) (code, message, requestID string, details map
 }
 
 // TestLiveAnswersThroughGeneratedClients decodes the mock's answers, errors
-// included, through the clients ogen and oapi-codegen generate from
-// openapi.yaml, and checks that each decoded value carries every field the
-// mock sent: code, message, request_id and details of each error family.
+// included (and injected 429, 500 and 503 faults), through the clients ogen
+// and oapi-codegen generate from openapi.yaml, and checks that each decoded
+// value carries every field the mock sent: code, message, request_id and
+// details of each error family.
 func TestLiveAnswersThroughGeneratedClients(t *testing.T) {
 	t.Parallel()
 	srv := liveMock(t)
@@ -203,8 +205,10 @@ func TestLiveAnswersThroughGeneratedClients(t *testing.T) {
 		key     string
 		target  string // the same request, raw
 		status  int
-		code    string // "" on success
-		details bool   // the error carries details
+		code    string            // "" on success
+		details bool              // the error carries details
+		fault   *mockserver.Fault // injected for the three requests of the case
+		retry   int               // the Retry-After the generated clients must read
 		ogen    func(c *ogenclient.Client) (any, error)
 		oapi    func(c *oapiclient.ClientWithResponses) (*http.Response, any, error)
 	}{
@@ -362,6 +366,33 @@ func TestLiveAnswersThroughGeneratedClients(t *testing.T) {
 			},
 		},
 		{
+			name: "logs 429", key: key, target: "/v1/logs", status: 429, code: "RATE_LIMITED", retry: 7,
+			fault: &mockserver.Fault{Path: "/v1/logs", Status: 429, RetryAfter: 7 * time.Second},
+			ogen:  func(c *ogenclient.Client) (any, error) { return c.ListLogs(ctx, ogenclient.ListLogsParams{}) },
+			oapi: func(c *oapiclient.ClientWithResponses) (*http.Response, any, error) {
+				r, err := c.ListLogsWithResponse(ctx, nil)
+				return hr(r, err), jsonOf(r, err, func() any { return r.JSON429 }), err
+			},
+		},
+		{
+			name: "webhooks 503", key: key, target: "/api/v0/webhooks", status: 503, code: "INTERNAL_ERROR",
+			fault: &mockserver.Fault{Path: "/api/v0/webhooks", Status: 503},
+			ogen:  func(c *ogenclient.Client) (any, error) { return c.ListWebhooks(ctx, ogenclient.ListWebhooksParams{}) },
+			oapi: func(c *oapiclient.ClientWithResponses) (*http.Response, any, error) {
+				r, err := c.ListWebhooksWithResponse(ctx, nil)
+				return hr(r, err), jsonOf(r, err, func() any { return r.JSON503 }), err
+			},
+		},
+		{
+			name: "analytics 500", key: key, target: "/analytics/webhooks", status: 500, code: "INTERNAL_ERROR",
+			fault: &mockserver.Fault{Path: "/analytics/webhooks", Status: 500},
+			ogen:  func(c *ogenclient.Client) (any, error) { return c.GetWebhookAnalytics(ctx) },
+			oapi: func(c *oapiclient.ClientWithResponses) (*http.Response, any, error) {
+				r, err := c.GetWebhookAnalyticsWithResponse(ctx)
+				return hr(r, err), jsonOf(r, err, func() any { return r.JSON500 }), err
+			},
+		},
+		{
 			name: "analytics 403 scope", key: liveNoScopeKey, target: "/analytics/webhooks", status: 403, code: "FORBIDDEN",
 			ogen: func(c *ogenclient.Client) (any, error) { return c.GetWebhookAnalytics(ctx) },
 			oapi: func(c *oapiclient.ClientWithResponses) (*http.Response, any, error) {
@@ -373,6 +404,12 @@ func TestLiveAnswersThroughGeneratedClients(t *testing.T) {
 
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.fault != nil {
+				f := *c.fault
+				f.Times = 3 // the raw request, ogen's and oapi-codegen's
+				srv.InjectFault(f)
+				t.Cleanup(srv.ClearFaults)
+			}
 			status, rawID, raw := rawGet(t, srv, c.key, c.target)
 			require.Equal(t, c.status, status, "the mock's status: %v", raw)
 			if c.code != "" {
@@ -386,6 +423,9 @@ func TestLiveAnswersThroughGeneratedClients(t *testing.T) {
 			res, err := c.ogen(newOgen(t, srv, c.key))
 			require.NoError(t, err, "ogen")
 			ogenID, ogenBody := ogenAnswer(t, res)
+			if c.retry != 0 {
+				assert.EqualValues(t, c.retry, reflect.ValueOf(res).Elem().FieldByName("RetryAfter").Interface(), "ogen's Retry-After")
+			}
 			sameAnswer(t, "ogen", clone(t, raw), rawID, asJSON(t, ogenBody), ogenID)
 
 			resp, body, err := c.oapi(newOapi(t, srv, c.key))
@@ -393,6 +433,9 @@ func TestLiveAnswersThroughGeneratedClients(t *testing.T) {
 			require.Equal(t, c.status, resp.StatusCode, "oapi-codegen")
 			require.False(t, reflect.ValueOf(body).IsNil(), "oapi-codegen decoded no %d body", c.status)
 			sameAnswer(t, "oapi-codegen", clone(t, raw), rawID, asJSON(t, body), resp.Header.Get("X-Request-Id"))
+			if c.retry != 0 {
+				assert.Equal(t, strconv.Itoa(c.retry), resp.Header.Get("Retry-After"), "oapi-codegen's answer's Retry-After")
+			}
 		})
 	}
 }
