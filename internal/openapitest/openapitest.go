@@ -201,7 +201,7 @@ func (tr *Transport) authenticate(_ context.Context, in *openapi3filter.Authenti
 		return in.NewError(fmt.Errorf("unknown security scheme %q", in.SecuritySchemeName))
 	}
 	if got := in.RequestValidationInput.Request.Header.Get("Authorization"); got != "Bearer "+tr.Key {
-		return in.NewError(fmt.Errorf("Authorization is %q, want the bearer key", redactAuth(got)))
+		return in.NewError(fmt.Errorf("the Authorization header is %q, want the bearer key", redactAuth(got)))
 	}
 	return nil
 }
