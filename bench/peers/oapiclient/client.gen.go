@@ -1291,8 +1291,7 @@ type WebhookListResponse struct {
 type WebhookMetric string
 
 // WebhookUpdateRequest The body of an update. Each field present is set; the rest is left
-// unchanged. An empty body is 400 `INVALID_REQUEST` (nothing to update)
-// and changes nothing; a field not named here is 400 `INVALID_REQUEST`.
+// unchanged. A field not named here is 400 `INVALID_REQUEST`.
 type WebhookUpdateRequest struct {
 	IsActive *bool   `json:"isActive,omitempty"`
 	Name     *string `json:"name,omitempty"`
@@ -1884,12 +1883,10 @@ type ClientInterface interface {
 	// CreateWebhookWithBody Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". Without
-	// `event_types` the webhook subscribes to every event type of the
-	// organization; without `isActive` it is active. The body is strict: a
-	// field not in the schema is 400 naming the field. A retry with the same
-	// Idempotency-Key and body gets the first answer again. Requires the
-	// webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". The body
+	// is strict: a field not in the schema is 400 naming the field. A retry
+	// with the same Idempotency-Key and body gets the first answer again.
+	// Requires the webhook:write scope.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1899,12 +1896,10 @@ type ClientInterface interface {
 	// CreateWebhook Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". Without
-	// `event_types` the webhook subscribes to every event type of the
-	// organization; without `isActive` it is active. The body is strict: a
-	// field not in the schema is 400 naming the field. A retry with the same
-	// Idempotency-Key and body gets the first answer again. Requires the
-	// webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". The body
+	// is strict: a field not in the schema is 400 naming the field. A retry
+	// with the same Idempotency-Key and body gets the first answer again.
+	// Requires the webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1934,10 +1929,9 @@ type ClientInterface interface {
 	// UpdateWebhookWithBody Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. An empty body is 400 (nothing to update) and
-	// changes nothing; a field not in the schema is 400 naming the field. A
-	// retry with the same Idempotency-Key and body gets the first answer
-	// again. Requires the webhook:write scope.
+	// with the updated webhook. A field not in the schema is 400 naming the
+	// field. A retry with the same Idempotency-Key and body gets the first
+	// answer again. Requires the webhook:write scope.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1947,10 +1941,9 @@ type ClientInterface interface {
 	// UpdateWebhook Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. An empty body is 400 (nothing to update) and
-	// changes nothing; a field not in the schema is 400 naming the field. A
-	// retry with the same Idempotency-Key and body gets the first answer
-	// again. Requires the webhook:write scope.
+	// with the updated webhook. A field not in the schema is 400 naming the
+	// field. A retry with the same Idempotency-Key and body gets the first
+	// answer again. Requires the webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2063,12 +2056,10 @@ func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, r
 // CreateWebhookWithBody Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". Without
-// `event_types` the webhook subscribes to every event type of the
-// organization; without `isActive` it is active. The body is strict: a
-// field not in the schema is 400 naming the field. A retry with the same
-// Idempotency-Key and body gets the first answer again. Requires the
-// webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". The body
+// is strict: a field not in the schema is 400 naming the field. A retry
+// with the same Idempotency-Key and body gets the first answer again.
+// Requires the webhook:write scope.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2088,12 +2079,10 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhoo
 // CreateWebhook Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". Without
-// `event_types` the webhook subscribes to every event type of the
-// organization; without `isActive` it is active. The body is strict: a
-// field not in the schema is 400 naming the field. A retry with the same
-// Idempotency-Key and body gets the first answer again. Requires the
-// webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". The body
+// is strict: a field not in the schema is 400 naming the field. A retry
+// with the same Idempotency-Key and body gets the first answer again.
+// Requires the webhook:write scope.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2153,10 +2142,9 @@ func (c *Client) GetWebhook(ctx context.Context, webhookId WebhookID, params *Ge
 // UpdateWebhookWithBody Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. An empty body is 400 (nothing to update) and
-// changes nothing; a field not in the schema is 400 naming the field. A
-// retry with the same Idempotency-Key and body gets the first answer
-// again. Requires the webhook:write scope.
+// with the updated webhook. A field not in the schema is 400 naming the
+// field. A retry with the same Idempotency-Key and body gets the first
+// answer again. Requires the webhook:write scope.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2176,10 +2164,9 @@ func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookId WebhookID,
 // UpdateWebhook Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. An empty body is 400 (nothing to update) and
-// changes nothing; a field not in the schema is 400 naming the field. A
-// retry with the same Idempotency-Key and body gets the first answer
-// again. Requires the webhook:write scope.
+// with the updated webhook. A field not in the schema is 400 naming the
+// field. A retry with the same Idempotency-Key and body gets the first
+// answer again. Requires the webhook:write scope.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3205,12 +3192,10 @@ type ClientWithResponsesInterface interface {
 	// CreateWebhookWithBodyWithResponse Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". Without
-	// `event_types` the webhook subscribes to every event type of the
-	// organization; without `isActive` it is active. The body is strict: a
-	// field not in the schema is 400 naming the field. A retry with the same
-	// Idempotency-Key and body gets the first answer again. Requires the
-	// webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". The body
+	// is strict: a field not in the schema is 400 naming the field. A retry
+	// with the same Idempotency-Key and body gets the first answer again.
+	// Requires the webhook:write scope.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3220,12 +3205,10 @@ type ClientWithResponsesInterface interface {
 	// CreateWebhookWithResponse Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". Without
-	// `event_types` the webhook subscribes to every event type of the
-	// organization; without `isActive` it is active. The body is strict: a
-	// field not in the schema is 400 naming the field. A retry with the same
-	// Idempotency-Key and body gets the first answer again. Requires the
-	// webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". The body
+	// is strict: a field not in the schema is 400 naming the field. A retry
+	// with the same Idempotency-Key and body gets the first answer again.
+	// Requires the webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3259,10 +3242,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateWebhookWithBodyWithResponse Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. An empty body is 400 (nothing to update) and
-	// changes nothing; a field not in the schema is 400 naming the field. A
-	// retry with the same Idempotency-Key and body gets the first answer
-	// again. Requires the webhook:write scope.
+	// with the updated webhook. A field not in the schema is 400 naming the
+	// field. A retry with the same Idempotency-Key and body gets the first
+	// answer again. Requires the webhook:write scope.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3272,10 +3254,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateWebhookWithResponse Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. An empty body is 400 (nothing to update) and
-	// changes nothing; a field not in the schema is 400 naming the field. A
-	// retry with the same Idempotency-Key and body gets the first answer
-	// again. Requires the webhook:write scope.
+	// with the updated webhook. A field not in the schema is 400 naming the
+	// field. A retry with the same Idempotency-Key and body gets the first
+	// answer again. Requires the webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5385,12 +5366,10 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, para
 // CreateWebhookWithBodyWithResponse Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". Without
-// `event_types` the webhook subscribes to every event type of the
-// organization; without `isActive` it is active. The body is strict: a
-// field not in the schema is 400 naming the field. A retry with the same
-// Idempotency-Key and body gets the first answer again. Requires the
-// webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". The body
+// is strict: a field not in the schema is 400 naming the field. A retry
+// with the same Idempotency-Key and body gets the first answer again.
+// Requires the webhook:write scope.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5406,12 +5385,10 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // CreateWebhookWithResponse Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". Without
-// `event_types` the webhook subscribes to every event type of the
-// organization; without `isActive` it is active. The body is strict: a
-// field not in the schema is 400 naming the field. A retry with the same
-// Idempotency-Key and body gets the first answer again. Requires the
-// webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". The body
+// is strict: a field not in the schema is 400 naming the field. A retry
+// with the same Idempotency-Key and body gets the first answer again.
+// Requires the webhook:write scope.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5463,10 +5440,9 @@ func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, webhoo
 // UpdateWebhookWithBodyWithResponse Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. An empty body is 400 (nothing to update) and
-// changes nothing; a field not in the schema is 400 naming the field. A
-// retry with the same Idempotency-Key and body gets the first answer
-// again. Requires the webhook:write scope.
+// with the updated webhook. A field not in the schema is 400 naming the
+// field. A retry with the same Idempotency-Key and body gets the first
+// answer again. Requires the webhook:write scope.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5482,10 +5458,9 @@ func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Cont
 // UpdateWebhookWithResponse Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. An empty body is 400 (nothing to update) and
-// changes nothing; a field not in the schema is 400 naming the field. A
-// retry with the same Idempotency-Key and body gets the first answer
-// again. Requires the webhook:write scope.
+// with the updated webhook. A field not in the schema is 400 naming the
+// field. A retry with the same Idempotency-Key and body gets the first
+// answer again. Requires the webhook:write scope.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -7515,9 +7515,8 @@ func (*WebhookUnavailableHeaders) getWebhookRes()    {}
 func (*WebhookUnavailableHeaders) listWebhooksRes()  {}
 func (*WebhookUnavailableHeaders) updateWebhookRes() {}
 
-// The body of an update. Each field present is set; the rest is left unchanged. An empty body is 400
-// `INVALID_REQUEST` (nothing to update) and changes nothing; a field not named here is 400
-// `INVALID_REQUEST`.
+// The body of an update. Each field present is set; the rest is left unchanged. A field not named here
+// is 400 `INVALID_REQUEST`.
 // Ref: #/components/schemas/WebhookUpdateRequest
 type WebhookUpdateRequest struct {
 	Name OptString `json:"name"`
