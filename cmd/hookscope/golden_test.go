@@ -181,8 +181,8 @@ func TestMetricsPriorTotalLikeForLike(t *testing.T) {
 
 // TestIdempotencyKey checks --idempotency-key: the key is sent, a rerun
 // with the same key replays the first create instead of making a second
-// endpoint, and a key the API would refuse is a usage error (exit 2) before
-// any request.
+// endpoint, the same key with other flags is refused (exit 1), and a key
+// the API would refuse is a usage error (exit 2) before any request.
 func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock()
@@ -213,6 +213,11 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"order-42", "order-42"}, keys)
+
+	other := create("Refunds", "order-42")
+	assert.Equal(t, exitAPIError, other.code, "the same key with another body")
+	assert.Contains(t, other.stderr, "IDEMPOTENCY_KEY_REUSED")
+	assert.Contains(t, other.stderr, "HTTP 422")
 
 	res := runCLI(t, o, "webhooks", "update", id(first), "--active=false", "--idempotency-key", "pause-1")
 	require.Equal(t, 0, res.code, res.stderr)
