@@ -263,6 +263,7 @@ func (s *AnalyticsService) Webhooks(ctx context.Context, opts ...Option) (*Webho
 		if env.SupportID != nil {
 			apiErr.SupportID = *env.SupportID
 		}
+		apiErr.sanitize(s.client.apiKey.value())
 		return nil, apiErr
 	}
 	an := env.Data

@@ -2,6 +2,7 @@ package hookscope
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"time"
@@ -120,9 +121,10 @@ func (s *AttemptsService) ListInbound(ctx context.Context, messageID string, opt
 	return s.list(ctx, "/v1/inbound-messages/", messageID, "", opts...)
 }
 
-// AllInbound iterates the attempts of an inbound message. It follows
-// meta.next_cursor when a server gives one; when the server reports has_more
-// without a cursor (the 200-attempt cap), the loop ends with an error
+// AllInbound iterates the attempts of an inbound message. It reads the meta
+// as every iterator does: it follows meta.next_cursor while has_more is true,
+// ends when has_more is false (whatever the cursor), and when the server
+// reports has_more without a cursor (the 200-attempt cap) ends with an error
 // matching ErrIncompletePage after the last attempt it could read.
 func (s *AttemptsService) AllInbound(ctx context.Context, messageID string, opts ...Option) iter.Seq2[*Attempt, error] {
 	return s.all(ctx, "/v1/inbound-messages/", messageID, opts...)
@@ -146,14 +148,27 @@ func (s *AttemptsService) GetInboundMessage(ctx context.Context, messageID strin
 	if err := checkMessageID(messageID); err != nil {
 		return nil, err
 	}
-	var env struct {
-		Data InboundMessage `json:"data"`
-	}
+	var env inboundMessageAnswer
 	err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, route: "/v1/inbound-messages/{id}", path: "/v1/inbound-messages/" + escapePath(messageID)}, &env)
 	if err != nil {
 		return nil, err
 	}
-	return &env.Data, nil
+	return env.Data, nil
+}
+
+// inboundMessageAnswer is the envelope of GET /v1/inbound-messages/{id}.
+type inboundMessageAnswer struct {
+	Data *InboundMessage `json:"data"`
+}
+
+func (a *inboundMessageAnswer) check() error {
+	if a.Data == nil {
+		return missing("data")
+	}
+	if a.Data.ID == "" {
+		return missing("message id")
+	}
+	return nil
 }
 
 type attemptsQuery struct {
@@ -183,13 +198,21 @@ func (s *AttemptsService) all(ctx context.Context, prefix, messageID string, opt
 		if err != nil {
 			return nil, pageInfo{}, err
 		}
-		info := list.Meta.pageInfo()
-		// The API gives no cursor here today; a next_cursor a server does give
-		// is followed even without has_more, as this iterator always has.
-		info.HasMore = info.HasMore || info.NextCursor != ""
-		return list, info, nil
+		return list, list.Meta.pageInfo(len(list.Data)), nil
 	})
 	return items(pages, func(l *AttemptList) []Attempt { return l.Data })
 }
 
 func (l *AttemptList) setRequestID(fromHeader string) { l.Meta.setRequestID(fromHeader) }
+
+func (l *AttemptList) check() error {
+	if l.Data == nil {
+		return missing("data")
+	}
+	for i := range l.Data {
+		if l.Data[i].ID == "" {
+			return fmt.Errorf("data[%d]: %w", i, missing("attempt id"))
+		}
+	}
+	return nil
+}

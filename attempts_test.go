@@ -283,3 +283,19 @@ func TestAttemptsQueryEncoding(t *testing.T) {
 			}, ""},
 	})
 }
+
+// Attempts lists without data and an inbound message without its id are
+// ErrUnexpectedResponse.
+func TestAttemptsAnswersWithoutDataAreUnexpected(t *testing.T) {
+	t.Parallel()
+	requireUnexpectedAnswers(t, "Attempts.ListInbound", map[string]string{
+		"empty object":   `{}`,
+		"null data":      `{"data":null,"meta":{"has_more":false}}`,
+		"row without id": `{"data":[{"attempt_no":1}],"meta":{"has_more":false}}`,
+	})
+	requireUnexpectedAnswers(t, "Attempts.ListOutbound", map[string]string{"empty object": `{}`})
+	requireUnexpectedAnswers(t, "Attempts.GetInboundMessage", map[string]string{
+		"empty object": `{}`,
+		"no id":        `{"data":{"status":"succeeded"}}`,
+	})
+}

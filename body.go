@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"reflect"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -21,6 +21,46 @@ var decodeOptions = jsonv2.JoinOptions(
 	jsontext.AllowInvalidUTF8(true),
 )
 
+// bodyReadError is a failure of the connection (a reset, the try's timeout,
+// the caller's context) while a 2xx body was read: not a bad answer, but no
+// answer. A GET that meets one is retried like a connection error.
+type bodyReadError struct {
+	err error
+}
+
+func (e *bodyReadError) Error() string { return "reading the response body: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// readRecorder keeps the first error of its reader other than io.EOF.
+type readRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readRecorder) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// decodeBody decodes a 2xx body of at most limit bytes into out, which it
+// zeroes first (a retried try starts afresh). readErr is set when reading
+// failed below the decoder (the connection, a timeout, a cancellation);
+// decodeErr is any other failure: a body that is not the answer.
+func decodeBody(body io.Reader, limit int64, out any) (decodeErr, readErr error) {
+	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
+	}
+	rec := &readRecorder{r: &limitedReader{r: body, remaining: limit}}
+	err := decodeJSON(rec, out)
+	if err != nil && rec.err != nil && !errors.Is(rec.err, ErrResponseTooLarge) {
+		return nil, rec.err
+	}
+	return err, nil
+}
+
 // decodeJSON decodes exactly one JSON object from r, streaming: an empty
 // body, a truncated one, a value that is not an object, or trailing data is
 // an error, never an empty result. It uses github.com/go-json-experiment/json,
@@ -29,17 +69,18 @@ var decodeOptions = jsonv2.JoinOptions(
 func decodeJSON(r io.Reader, out any) error {
 	// Every answer of the API is a JSON object: anything else ("null", an
 	// array, a string) would decode into an empty result without an error.
-	first, err := firstNonSpace(r)
+	var buf [512]byte
+	start, n, err := skipSpace(r, buf[:])
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w: empty body", ErrUnexpectedResponse)
 		}
 		return err
 	}
-	if first != '{' {
+	if first := buf[start]; first != '{' {
 		return fmt.Errorf("%w: body starts with %q, not a JSON object", ErrUnexpectedResponse, first)
 	}
-	if err := jsonv2.UnmarshalRead(io.MultiReader(strings.NewReader("{"), r), out, decodeOptions); err != nil {
+	if err := jsonv2.UnmarshalRead(io.MultiReader(bytes.NewReader(buf[start:n]), r), out, decodeOptions); err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
 			return ErrResponseTooLarge
 		}
@@ -48,21 +89,21 @@ func decodeJSON(r io.Reader, out any) error {
 	return nil
 }
 
-// firstNonSpace consumes r up to and including its first byte that is not
-// JSON white space, and returns that byte.
-func firstNonSpace(r io.Reader) (byte, error) {
-	var b [1]byte
+// skipSpace reads r into buf, a buffer at a time, until it holds a byte that
+// is not JSON white space; buf[start:n] is then what was read from that byte
+// on. Leading white space costs one Read per len(buf) bytes, not per byte.
+func skipSpace(r io.Reader, buf []byte) (start, n int, err error) {
 	for {
-		n, err := r.Read(b[:])
-		if n == 1 {
-			switch b[0] {
+		n, err = r.Read(buf)
+		for i := range n {
+			switch buf[i] {
 			case ' ', '\t', '\r', '\n':
 				continue
 			}
-			return b[0], nil
+			return i, n, nil
 		}
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,6 +224,46 @@ func TestNull2xxBodyIsAnError(t *testing.T) {
 			f.on(ep.method, ep.path, respond(ep.okStatus, "null"))
 			err := ep.call(context.Background(), c)
 			assert.ErrorIs(t, err, hookscope.ErrUnexpectedResponse)
+		})
+	}
+}
+
+// readCounter counts the Read calls on a body.
+type readCounter struct {
+	r     io.Reader
+	reads atomic.Int64
+}
+
+func (c *readCounter) Read(p []byte) (int, error) { c.reads.Add(1); return c.r.Read(p) }
+func (c *readCounter) Close() error               { return nil }
+
+// Leading white space is not read one byte per Read (one syscall each on a
+// real connection).
+func TestLeadingWhitespaceIsNotReadByteByByte(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	ws := strings.Repeat(" \n\t\r", 16<<10)
+	body := &readCounter{r: strings.NewReader(ws + bodyLogsEmpty)}
+	f.on("GET", "/v1/logs", func(req *http.Request) (*http.Response, error) {
+		resp, _ := respond(200, "")(req)
+		resp.Body = body
+		return resp, nil
+	})
+	_, err := c.Logs.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Less(t, body.reads.Load(), int64(len(ws)/100), "64 KiB of white space read in %d reads", body.reads.Load())
+}
+
+// The minimal valid body of every endpoint still decodes: the answer checks
+// ask only for what an answer must hold.
+func TestMinimalValidBodiesDecode(t *testing.T) {
+	t.Parallel()
+	for _, e := range allEndpoints() {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on(e.method, e.path, respond(e.okStatus, e.okBody))
+			require.NoError(t, e.call(context.Background(), c))
 		})
 	}
 }

@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -65,14 +63,14 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
-	base, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
+	base, baseOrigin, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
 	if err != nil {
 		return nil, err
 	}
 	c := &Client{
 		base:       base,
 		apiKey:     func() string { return apiKey },
-		httpClient: cfg.newHTTPClient(),
+		httpClient: cfg.newHTTPClient(baseOrigin),
 		userAgent:  userAgent(cfg.userAgent),
 		pause:      new(pauseGate),
 		now:        time.Now,
@@ -112,63 +110,12 @@ func userAgent(suffix string) string {
 	return ua
 }
 
-// checkBaseURL validates raw and returns it without a trailing slash.
-func checkBaseURL(raw string, insecureHTTP bool) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("hookscope: base URL %q: %w", raw, err)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("hookscope: base URL %q has no host", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("hookscope: base URL %q must not carry a query, fragment or user info", u.Redacted())
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !insecureHTTP && !isLoopbackHost(u.Hostname()) {
-			return "", fmt.Errorf("hookscope: base URL %q: plain http is allowed only to a loopback host (use https, or WithInsecureHTTP)", raw)
-		}
-	default:
-		return "", fmt.Errorf("hookscope: base URL %q: scheme must be https", raw)
-	}
-	return strings.TrimRight(u.String(), "/"), nil
-}
-
-// errInsecureRedirect stops a redirect that would carry the API key over
-// plain http; it is not retried.
-var errInsecureRedirect = errors.New("hookscope: refusing a redirect to plain http, which would expose the API key")
-
-// refuseInsecureRedirects wraps a CheckRedirect policy (nil: Go's default of
-// 10 redirects) so that no redirect leads to plain http, except to a loopback
-// host or with WithInsecureHTTP. Go forwards the Authorization header to the
-// same host whatever the scheme, so the SDK has to draw this line itself.
-func refuseInsecureRedirects(next func(*http.Request, []*http.Request) error, insecureHTTP bool) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "https" && !insecureHTTP && !isLoopbackHost(req.URL.Hostname()) {
-			return fmt.Errorf("%w (to %s)", errInsecureRedirect, req.URL.Redacted())
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// String describes the client without its API key.
+// String describes the client without its API key. A Client not made by
+// NewClient formats too, with an empty key.
 func (c *Client) String() string {
+	if c == nil {
+		return "hookscope.Client(nil)"
+	}
 	return "hookscope.Client{base_url: " + c.base + ", api_key: " + c.apiKey.String() + "}"
 }
 
@@ -177,6 +124,9 @@ func (c *Client) GoString() string { return c.String() }
 
 // LogValue makes a *Client log as its base URL and redacted key.
 func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue("hookscope.Client(nil)")
+	}
 	return slog.GroupValue(slog.String("base_url", c.base), slog.String("api_key", c.apiKey.String()))
 }
 
@@ -217,6 +167,23 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if err != nil {
 		return err
 	}
+	// A 2xx body is decoded inside the try, so that a connection that fails
+	// (or a try that times out) while the body is read is retried like one
+	// that fails before the headers (see tryPolicy.decide).
+	var decodeErr error
+	decoded := false
+	tries.readBody = func(resp *http.Response) error {
+		if out == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil
+		}
+		var readErr error
+		decodeErr, readErr = decodeBody(resp.Body, cfg.maxResponseBytes, out)
+		decoded = true
+		if readErr != nil {
+			return &bodyReadError{err: readErr}
+		}
+		return nil
+	}
 	resp, err := c.send(ctx, hreq, tries)
 	if cfg.responseInto != nil {
 		cfg.responseInto.fill(resp, tries)
@@ -225,6 +192,11 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		return fmt.Errorf("hookscope: %s %s: %w", req.method, req.path, err)
 	}
 	defer drainAndClose(resp.Body)
+	if decoded && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		// Decoded by its own try. (An earlier try's body that broke off
+		// decides nothing: the final answer may be a 503 after it.)
+		return c.finish(req, resp, out, decodeErr)
+	}
 	return c.decode(cfg, req, resp, out)
 }
 
@@ -279,20 +251,55 @@ func (c *Client) newRequest(ctx context.Context, cfg *config, req request) (*htt
 func (c *Client) decode(cfg *config, req request, resp *http.Response, out any) error {
 	body := &limitedReader{r: resp.Body, remaining: cfg.maxResponseBytes}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeAPIError(resp, body)
+		return decodeAPIError(resp, body, c.apiKey.value())
 	}
 	if out == nil {
 		return nil
 	}
+	return c.finish(req, resp, out, decodeJSON(body, out))
+}
+
+// finish completes the decoding of a 2xx answer into out: decodeErr is the
+// decoder's error; then out's own check (answer), then its request id.
+func (c *Client) finish(req request, resp *http.Response, out any, decodeErr error) error {
 	requestID := resp.Header.Get("X-Request-Id")
-	if err := decodeJSON(body, out); err != nil {
+	if decodeErr != nil {
 		return fmt.Errorf("hookscope: %s %s: decoding %d response (request_id %q): %w",
-			req.method, req.path, resp.StatusCode, requestID, err)
+			req.method, req.path, resp.StatusCode, cleanText(requestID, maxErrorIDBytes), decodeErr)
+	}
+	if err := checkAnswer(out); err != nil {
+		return fmt.Errorf("hookscope: %s %s: %d response (request_id %q): %w",
+			req.method, req.path, resp.StatusCode, cleanText(requestID, maxErrorIDBytes), err)
 	}
 	if h, ok := out.(requestIDHolder); ok {
 		h.setRequestID(requestID)
 	}
 	return nil
+}
+
+// answer is a decoded 2xx body that can tell whether it holds what its
+// endpoint must answer: a JSON object missing it (a webhook without an id,
+// a page without data) is not an empty success.
+type answer interface {
+	check() error
+}
+
+// checkAnswer runs out's check, if it has one; its error wraps
+// ErrUnexpectedResponse.
+func checkAnswer(out any) error {
+	a, ok := out.(answer)
+	if !ok {
+		return nil
+	}
+	if err := a.check(); err != nil {
+		return fmt.Errorf("%w: %w", ErrUnexpectedResponse, err)
+	}
+	return nil
+}
+
+// missing is the error of an answer that lacks a member.
+func missing(what string) error {
+	return errors.New("the answer has no " + what)
 }
 
 func isWrite(method string) bool {

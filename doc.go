@@ -99,8 +99,13 @@
 // 503 and 504, with exponential backoff and full jitter, honouring
 // Retry-After up to WithMaxRetryAfter; a longer Retry-After returns the
 // error at once with APIError.RetryAfter set. Writes carry an
-// Idempotency-Key, so they are retried safely too. No wait outlives the
+// Idempotency-Key, so they are retried safely too. A GET whose connection
+// fails while its body is read is retried the same way. No wait outlives the
 // context.
+//
+// Redirects are followed only within the base URL's origin (scheme, host and
+// port), the only place the API key is sent; a write is never turned into a
+// GET by a 301, 302 or 303. Anything else is refused with ErrRedirectRefused.
 //
 // # Options per call
 //

@@ -43,8 +43,10 @@ var (
 	// ErrServer: any 5xx, or code INTERNAL_ERROR.
 	ErrServer = errors.New("hookscope: server error")
 
-	// ErrUnexpectedResponse: a response the SDK cannot decode: an empty,
-	// truncated or non-JSON 2xx body.
+	// ErrUnexpectedResponse: a response the SDK cannot use: an empty,
+	// truncated or non-JSON 2xx body, or a JSON object that lacks what its
+	// endpoint must answer (a webhook without its ep_ id, a page without data,
+	// metrics without buckets).
 	ErrUnexpectedResponse = errors.New("hookscope: unexpected response body")
 	// ErrResponseTooLarge: the body passed WithMaxResponseBytes; the rest was not read.
 	ErrResponseTooLarge = errors.New("hookscope: response body too large")
@@ -55,6 +57,15 @@ var (
 	// gave no cursor to fetch them, as the attempts endpoint does past its
 	// 200-attempt cap. The iterator stops with this error after the last row.
 	ErrIncompletePage = errors.New("hookscope: more results exist but the server gave no cursor")
+	// ErrEmptyPages: the server answered MaxEmptyPages pages in a row without
+	// a row while saying it had more; the iterator stops with this error
+	// rather than follow such cursors forever.
+	ErrEmptyPages = errors.New("hookscope: too many empty pages in a row")
+	// ErrRedirectRefused: the SDK refused to follow a redirect: one to another
+	// origin (scheme, host or port) than the base URL, which would take the API
+	// key elsewhere, or a 301, 302 or 303 answering a write, which would turn
+	// it into a GET and write nothing. It is never retried.
+	ErrRedirectRefused = errors.New("hookscope: redirect refused")
 )
 
 // Error codes the API answers with, in APIError.Code.
@@ -206,6 +217,10 @@ type ParamError struct {
 	Param string
 	// Message says what is wrong with it.
 	Message string
+
+	// sentinel is a second sentinel error it matches, such as
+	// ErrTooManyBuckets for a metrics window the server would refuse as such.
+	sentinel error
 }
 
 // Error names the parameter and what is wrong with it.
@@ -213,8 +228,11 @@ func (e *ParamError) Error() string {
 	return "hookscope: invalid parameter " + e.Param + ": " + e.Message
 }
 
-// Is makes a *ParamError match ErrInvalidRequest.
-func (e *ParamError) Is(target error) bool { return target == ErrInvalidRequest }
+// Is makes a *ParamError match ErrInvalidRequest, and ErrTooManyBuckets
+// for a metrics window of more than MetricsMaxBuckets buckets.
+func (e *ParamError) Is(target error) bool {
+	return target == ErrInvalidRequest || (e.sentinel != nil && target == e.sentinel)
+}
 
 func paramErrorf(param, format string, args ...any) *ParamError {
 	return &ParamError{Param: param, Message: fmt.Sprintf(format, args...)}
@@ -249,15 +267,17 @@ type errorObject struct {
 }
 
 // decodeAPIError reads a non-2xx response into an *APIError. It never fails:
-// whatever the body, the status survives.
-func decodeAPIError(resp *http.Response, body io.Reader) *APIError {
+// whatever the body, the status survives. The error's texts are cleaned and
+// capped, and key (the client's API key) is masked wherever the server
+// reflected it.
+func decodeAPIError(resp *http.Response, body io.Reader, key string) *APIError {
 	raw, readErr := io.ReadAll(body)
 	e := &APIError{StatusCode: resp.StatusCode}
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
 	if !parseErrorBody(raw, e) {
-		e.Body = snippet(raw, 512)
+		e.Body = snippet(raw, maxErrorBodyBytes)
 		if errors.Is(readErr, ErrResponseTooLarge) {
 			e.Message = "error body larger than the client's limit"
 		}
@@ -266,6 +286,7 @@ func decodeAPIError(resp *http.Response, body io.Reader) *APIError {
 		e.RequestID = resp.Header.Get("X-Request-Id")
 	}
 	e.RateLimit = parseRateLimit(resp.Header)
+	e.sanitize(key)
 	return e
 }
 

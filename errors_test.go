@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -286,4 +288,106 @@ func TestParamErrorShape(t *testing.T) {
 	_, isAPI := errors.AsType[*hookscope.APIError](err)
 	assert.False(t, isAPI)
 	assert.Equal(t, 0, f.count())
+}
+
+// assertPrintable fails when s holds a control character (a newline, an
+// escape sequence's ESC, a NUL...).
+func assertPrintable(t *testing.T, s, field string) {
+	t.Helper()
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			assert.Failf(t, "control character", "%s holds %U: %q", field, r, s[:min(len(s), 200)])
+			return
+		}
+	}
+}
+
+// A hostile or broken server cannot flood or forge the caller's logs
+// through an error: message and request id are capped and have no control
+// characters, whatever the envelope.
+func TestAPIErrorMessageAndRequestIDAreCappedAndSanitized(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("A", 1<<20)
+	forged := "bad\n2026-01-01 INFO all good\x1b[2J\x1b]0;pwned\x07\r\x00"
+	for name, body := range map[string]string{
+		"logs":      `{"error":{"code":"INVALID_REQUEST","message":"` + huge + `"},"meta":{"request_id":"` + huge + `"}}`,
+		"webhooks":  `{"error":{"code":"WEBHOOK_NOT_FOUND","message":` + jsonString(forged) + `,"request_id":` + jsonString(forged+huge) + `}}`,
+		"metrics":   `{"success":false,"error":{"code":"INVALID_REQUEST","message":` + jsonString(forged+huge) + `,"request_id":"r\n1"}}`,
+		"analytics": `{"status":400,"data":null,"message":` + jsonString(forged) + `,"error":"INVALID_REQUEST","log":{"request_id":` + jsonString(huge) + `},"validator":{"f":` + jsonString(forged) + `}}`,
+		"not json":  forged + huge,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on("GET", "/v1/logs", respond(400, body, "X-Request-Id", "hdr\x1b[31m"+huge))
+			_, err := c.Logs.List(context.Background(), nil)
+			apiErr, ok := errors.AsType[*hookscope.APIError](err)
+			require.True(t, ok, "%v", err)
+			assert.LessOrEqual(t, len(apiErr.Message), 1024+len("…"))
+			assert.LessOrEqual(t, len(apiErr.RequestID), 128+len("…"))
+			assert.LessOrEqual(t, len(apiErr.Body), 512+len("…"))
+			assert.LessOrEqual(t, len(err.Error()), 4096)
+			assertPrintable(t, apiErr.Message, "Message")
+			assertPrintable(t, apiErr.RequestID, "RequestID")
+			assertPrintable(t, apiErr.Body, "Body")
+			assertPrintable(t, apiErr.Code, "Code")
+			for k, v := range apiErr.FieldErrors {
+				assertPrintable(t, k+v, "FieldErrors")
+			}
+			assertPrintable(t, err.Error(), "Error()")
+		})
+	}
+}
+
+// A server that reflects the client's own key (in a message, a detail, a
+// request id or a non-JSON page) does not get it into the error.
+func TestAPIErrorMasksTheReflectedKey(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"message":     `{"error":{"code":"UNAUTHORIZED","message":"key Bearer ` + testKey + ` is revoked"},"meta":{"request_id":"req_1"}}`,
+		"request id":  `{"error":{"code":"UNAUTHORIZED","message":"no","request_id":"` + testKey + `"}}`,
+		"details":     `{"success":false,"error":{"code":"INVALID_REQUEST","message":"no","details":{"key":"` + testKey + `","nested":{"k":["` + secretPart + `"]}}}}`,
+		"validator":   `{"status":422,"data":null,"message":"m","error":"INVALID_REQUEST","validator":{"authorization":"` + testKey + `"}}`,
+		"html":        `<html><body>Your key ` + testKey + ` was rejected</body></html>`,
+		"secret part": `{"error":{"code":"UNAUTHORIZED","message":"unknown key suffix ` + secretPart + `"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on("GET", "/v1/logs", respond(401, body))
+			_, err := c.Logs.List(context.Background(), nil)
+			apiErr, ok := errors.AsType[*hookscope.APIError](err)
+			require.True(t, ok, "%v", err)
+			assert.NotContains(t, err.Error(), secretPart)
+			assert.NotContains(t, apiErr.Message, secretPart)
+			assert.NotContains(t, apiErr.RequestID, secretPart)
+			assert.NotContains(t, apiErr.Body, secretPart)
+			assert.NotContains(t, fmtDetails(apiErr), secretPart)
+		})
+	}
+}
+
+func fmtDetails(e *hookscope.APIError) string {
+	var b strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				b.WriteString(k)
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case string:
+			b.WriteString(v)
+		}
+	}
+	walk(e.Details)
+	for k, v := range e.FieldErrors {
+		b.WriteString(k + v)
+	}
+	return b.String()
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // Seed inputs shared by the decoder fuzz targets: the envelopes of every
@@ -30,11 +32,15 @@ func FuzzDecodeAPIError(f *testing.F) {
 	for i, s := range fuzzSeeds {
 		f.Add([]byte(s), []int{400, 401, 403, 404, 429, 500, 502, 503}[i%8], "7")
 	}
+	// The client's key, reflected by a server, with an escape sequence.
+	const key = "am_test_Zk4rT9wQ2mXyLp7sVb3N"
+	f.Add([]byte(`{"error":{"code":"UNAUTHORIZED","message":"key `+key+`\u001b[2J"}}`), 401, "")
+	f.Add([]byte(`<p>Zk4rT9wQ2mXyLp7sVb3N</p>`), 502, "")
 	f.Fuzz(func(t *testing.T, body []byte, status int, retryAfter string) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Retry-After", retryAfter)
 		resp.Header.Set("X-Request-Id", "req_fuzz")
-		apiErr := decodeAPIError(resp, &limitedReader{r: bytes.NewReader(body), remaining: 1 << 10})
+		apiErr := decodeAPIError(resp, &limitedReader{r: bytes.NewReader(body), remaining: 1 << 10}, key)
 		if apiErr == nil {
 			t.Fatal("nil *APIError")
 		}
@@ -47,7 +53,18 @@ func FuzzDecodeAPIError(f *testing.F) {
 		if apiErr.RetryAfter < 0 {
 			t.Fatalf("negative RetryAfter %v", apiErr.RetryAfter)
 		}
-		_ = apiErr.Error()
+		msg := apiErr.Error()
+		if strings.Contains(msg, secretPart(key)) {
+			t.Fatalf("the key's secret part is in %q", msg)
+		}
+		if len(apiErr.Message) > maxErrorMessageBytes+len("…") || len(apiErr.RequestID) > maxErrorIDBytes+len("…") {
+			t.Fatalf("uncapped: message %d bytes, request id %d bytes", len(apiErr.Message), len(apiErr.RequestID))
+		}
+		for _, r := range msg {
+			if unicode.IsControl(r) {
+				t.Fatalf("control character %U in %q", r, msg)
+			}
+		}
 		_ = apiErr.MaxGranularity()
 		_ = apiErr.MaxBuckets()
 		for _, sentinel := range []error{ErrNotFound, ErrServer, ErrInvalidRequest, ErrUnauthorized} {
@@ -65,12 +82,16 @@ func FuzzDecodeResponses(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		targets := []any{
 			new(metricsEnvelope), new(LogPage), new(AttemptList), new(Webhook),
-			new(WebhookPage), new(analyticsEnvelope), new(struct {
-				Data InboundMessage `json:"data"`
-			}),
+			new(WebhookPage), new(analyticsEnvelope), new(inboundMessageAnswer),
 		}
 		for _, out := range targets {
-			err := decodeJSON(&limitedReader{r: bytes.NewReader(body), remaining: 4 << 10}, out)
+			err, readErr := decodeBody(bytes.NewReader(body), 4<<10, out)
+			if readErr != nil {
+				t.Fatalf("%T: a bytes.Reader failed: %v", out, readErr)
+			}
+			if err == nil {
+				err = checkAnswer(out)
+			}
 			if err != nil && !errors.Is(err, ErrUnexpectedResponse) && !errors.Is(err, ErrResponseTooLarge) {
 				t.Fatalf("%T: error %v wraps neither ErrUnexpectedResponse nor ErrResponseTooLarge", out, err)
 			}

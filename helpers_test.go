@@ -3,6 +3,7 @@ package hookscope_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -375,4 +376,34 @@ func collect[T, K any](t *testing.T, seq iter.Seq2[*T, error], key func(*T) K) (
 		keys = append(keys, key(row))
 	}
 	return keys, errs
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// requireUnexpectedAnswers answers the endpoint called name (one of
+// allEndpoints) with each body under its success status, and requires
+// ErrUnexpectedResponse: a 2xx object that lacks what the answer must hold
+// is not an empty success.
+func requireUnexpectedAnswers(t *testing.T, name string, bodies map[string]string) {
+	t.Helper()
+	var e *endpointCall
+	for _, ep := range allEndpoints() {
+		if ep.name == name {
+			e = &ep
+		}
+	}
+	require.NotNil(t, e, "no endpoint %s", name)
+	for what, body := range bodies {
+		t.Run(name+"/"+what, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on(e.method, e.path, respond(e.okStatus, body))
+			err := e.call(context.Background(), c)
+			require.Error(t, err, "%s", body)
+			assert.ErrorIs(t, err, hookscope.ErrUnexpectedResponse)
+		})
+	}
 }

@@ -2,6 +2,7 @@ package hookscope
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"time"
@@ -62,6 +63,18 @@ type LogPage struct {
 }
 
 func (p *LogPage) setRequestID(fromHeader string) { p.Meta.setRequestID(fromHeader) }
+
+func (p *LogPage) check() error {
+	if p.Data == nil {
+		return missing("data")
+	}
+	for i := range p.Data {
+		if p.Data[i].MessageID == "" {
+			return fmt.Errorf("data[%d]: %w", i, missing("message_id"))
+		}
+	}
+	return nil
+}
 
 // LogEntry is one outbound message in the delivery log. Fields that do not
 // apply to the message's status are absent on the wire and nil here.
@@ -127,7 +140,7 @@ func (s *LogsService) fetch(ctx context.Context, p *LogListParams, opts ...Optio
 	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/v1/logs", query: p}, page); err != nil {
 		return nil, pageInfo{}, err
 	}
-	return page, page.Meta.pageInfo(), nil
+	return page, page.Meta.pageInfo(len(page.Data)), nil
 }
 
 func checkLogParams(params *LogListParams) (*LogListParams, error) {
@@ -144,6 +157,12 @@ func checkLogParams(params *LogListParams) (*LogListParams, error) {
 		return nil, paramErrorf("status", "%q is not one of %v", p.Status, messageStatuses)
 	}
 	if err := checkLimit("limit", p.Limit, LogsMaxLimit); err != nil {
+		return nil, err
+	}
+	if err := checkWireTime("start_time", p.StartTime); err != nil {
+		return nil, err
+	}
+	if err := checkWireTime("end_time", p.EndTime); err != nil {
 		return nil, err
 	}
 	if !p.StartTime.IsZero() && !p.EndTime.IsZero() && p.EndTime.Before(p.StartTime) {

@@ -164,3 +164,14 @@ func TestLogsQueryEncoding(t *testing.T) {
 			"start_time=2026-05-05T00%3A00%3A00Z&status=queued"},
 	})
 }
+
+// A logs page without data, or with a row without its message id, is
+// ErrUnexpectedResponse, never an empty page.
+func TestLogsPageWithoutDataIsUnexpected(t *testing.T) {
+	t.Parallel()
+	requireUnexpectedAnswers(t, "Logs.List", map[string]string{
+		"empty object":   `{}`,
+		"no data":        `{"meta":{"has_more":false}}`,
+		"row without id": `{"data":[{"status":"queued"}],"meta":{"has_more":false}}`,
+	})
+}

@@ -1,7 +1,9 @@
 package hookscope
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"time"
@@ -176,6 +178,13 @@ type metricsEnvelope struct {
 // setRequestID takes X-Request-Id: metrics' envelope carries no request id.
 func (e *metricsEnvelope) setRequestID(fromHeader string) { e.Meta.RequestID = fromHeader }
 
+func (e *metricsEnvelope) check() error {
+	if e.Data.Buckets == nil {
+		return missing("data.buckets")
+	}
+	return nil
+}
+
 var webhookMetrics = []Metric{MetricDelivered, MetricFailed, MetricRetried}
 var messageMetrics = []Metric{MetricInboundReceived, MetricOutboundSent, MetricOutboundDelivered, MetricOutboundFailed}
 
@@ -247,7 +256,7 @@ func (s *MetricsService) fetch(ctx context.Context, path string, p *WebhookMetri
 	}
 	env.Data.Meta = env.Meta
 	// Metrics' meta has no has_more: a next cursor is its only sign of more.
-	return &env.Data, pageInfo{NextCursor: env.Meta.NextCursor, HasMore: env.Meta.NextCursor != ""}, nil
+	return &env.Data, pageInfo{NextCursor: env.Meta.NextCursor, HasMore: env.Meta.NextCursor != "", Rows: len(env.Data.Buckets)}, nil
 }
 
 // checkMetricsParams validates params and returns a copy with UTC times.
@@ -274,9 +283,47 @@ func checkMetricsParams(params *WebhookMetricsParams, allowed []Metric) (*Webhoo
 	if err := checkLimit("limit", p.Limit, MetricsMaxLimit); err != nil {
 		return nil, err
 	}
+	if err := checkWireTime("from", p.From); err != nil {
+		return nil, err
+	}
+	if err := checkWireTime("to", p.To); err != nil {
+		return nil, err
+	}
 	if !p.From.IsZero() && !p.To.IsZero() && !p.From.Before(p.To) {
 		return nil, paramErrorf("from", "must be before to (from %s, to %s)", p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))
 	}
+	if err := checkBucketCount(&p); err != nil {
+		return nil, err
+	}
 	p.From, p.To = utc(p.From), utc(p.To)
 	return &p, nil
+}
+
+// checkBucketCount refuses, before any request, a window whose number of
+// bucket rows is known to pass MetricsMaxBuckets: from and to both set and no
+// grouping (groups multiply the rows by a number only the server knows).
+// Buckets are counted as the server does: from the bucket holding From
+// through the bucket holding To.
+func checkBucketCount(p *WebhookMetricsParams) error {
+	if p.From.IsZero() || p.To.IsZero() || p.GroupBy != "" {
+		return nil
+	}
+	g := cmp.Or(p.Granularity, GranularityHour)
+	width := int64(g.Duration() / time.Second)
+	n := floorDiv(p.To.Unix(), width) - floorDiv(p.From.Unix(), width) + 1
+	if n > MetricsMaxBuckets {
+		return &ParamError{Param: "from", sentinel: ErrTooManyBuckets, Message: fmt.Sprintf(
+			"the window %s to %s holds %d %s buckets, more than %d; narrow it or use a coarser granularity",
+			p.From.UTC().Format(time.RFC3339), p.To.UTC().Format(time.RFC3339), n, g, MetricsMaxBuckets)}
+	}
+	return nil
+}
+
+// floorDiv is a / b rounded toward minus infinity (b > 0).
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }

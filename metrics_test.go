@@ -374,3 +374,43 @@ func TestMetricsQueryEncoding(t *testing.T) {
 				"&metric=messages.outbound.delivered&to=2026-05-06T00%3A30%3A15Z"},
 	})
 }
+
+// A metrics window whose bucket count is known from from, to and the
+// granularity, and is over 10,000, is refused before any request, the way
+// the server would.
+func TestMetricsWindowOverMaxBucketsIsAParamError(t *testing.T) {
+	t.Parallel()
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c, f := newFakeAPI(t)
+	f.on("GET", "/v1/metrics/webhooks", respond(200, bodyMetricsEmpty))
+	// 10,000 minute buckets: from 00:00 through the bucket holding 166:39.
+	okTo := from.Add(9999 * time.Minute).Add(30 * time.Second)
+	_, err := c.Metrics.Webhooks(context.Background(), &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityMinute, From: from, To: okTo})
+	require.NoError(t, err)
+	require.Equal(t, 1, f.count())
+
+	_, err = c.Metrics.Webhooks(context.Background(), &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityMinute, From: from, To: okTo.Add(time.Minute)})
+	pe, isParam := errors.AsType[*hookscope.ParamError](err)
+	require.True(t, isParam, "%v", err)
+	assert.ErrorIs(t, err, hookscope.ErrTooManyBuckets)
+	assert.ErrorIs(t, err, hookscope.ErrInvalidRequest)
+	assert.Contains(t, pe.Message, "10001")
+	_, err = c.Metrics.Messages(context.Background(), &hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundSent, From: from, To: from.AddDate(2, 0, 0)})
+	assert.ErrorIs(t, err, hookscope.ErrTooManyBuckets, "the default granularity is hour")
+	assert.Equal(t, 1, f.count(), "nothing more was sent")
+	_ = http.MethodGet
+}
+
+// A metrics answer without data or buckets is ErrUnexpectedResponse, never
+// an empty series.
+func TestMetricsAnswerWithoutBucketsIsUnexpected(t *testing.T) {
+	t.Parallel()
+	requireUnexpectedAnswers(t, "Metrics.Webhooks", map[string]string{
+		"empty object": `{}`,
+		"no buckets":   `{"success":true,"data":{"metric":"delivered"},"meta":{"limit":1}}`,
+	})
+	requireUnexpectedAnswers(t, "Metrics.Messages", map[string]string{
+		"empty object": `{}`,
+		"null data":    `{"success":true,"data":null}`,
+	})
+}

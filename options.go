@@ -128,11 +128,18 @@ func WithMaxRetryAfter(d time.Duration) Option {
 }
 
 // WithUserAgent appends ua to the SDK's own User-Agent,
-// "hookscope-go/<version> (<go version>)".
+// "hookscope-go/<version> (<go version>)". ua must be printable ASCII
+// (spaces allowed): a control character, which would break the header or
+// smuggle another one in, makes NewClient fail.
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if err := c.clientOnly("WithUserAgent"); err != nil {
 			return err
+		}
+		for i := 0; i < len(ua); i++ {
+			if ua[i] < ' ' || ua[i] >= 0x7f {
+				return fmt.Errorf("hookscope: WithUserAgent: byte %d is a control or non-ASCII character (%q)", i, ua[i])
+			}
 		}
 		c.userAgent = ua
 		return nil
@@ -217,10 +224,11 @@ func (cfg *config) apply(opts []Option) error {
 }
 
 // newHTTPClient returns a copy of the caller's http.Client (or a new one)
-// with the redirect policy of the SDK and its transport (tryTransport) over
-// the caller's. The caller's Timeout, if any, becomes cfg.timeout: the
-// transport applies it per try.
-func (cfg *config) newHTTPClient() *http.Client {
+// with the redirect policy of the SDK (redirects stay within base, the base
+// URL's origin) and its transport (tryTransport) over the caller's. The
+// caller's Timeout, if any, becomes cfg.timeout: the transport applies it per
+// try.
+func (cfg *config) newHTTPClient(base origin) *http.Client {
 	hc := &http.Client{}
 	if cfg.httpClient != nil {
 		copied := *cfg.httpClient
@@ -232,12 +240,12 @@ func (cfg *config) newHTTPClient() *http.Client {
 		cfg.timeout = hc.Timeout
 		hc.Timeout = 0
 	}
-	hc.CheckRedirect = refuseInsecureRedirects(hc.CheckRedirect, cfg.insecureHTTP)
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
+	hc.CheckRedirect = redirectPolicy(base, hc.CheckRedirect)
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
 	}
-	hc.Transport = &tryTransport{base: base}
+	hc.Transport = &tryTransport{base: rt}
 	return hc
 }
 

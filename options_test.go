@@ -44,3 +44,16 @@ func TestWithTimeoutBoundsEachTry(t *testing.T) {
 	assert.Len(t, page.Data, 1)
 	assert.Equal(t, 2, f.count())
 }
+
+func TestWithUserAgentRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
+	for _, ua := range []string{"app\r\nX-Injected: 1", "app\x00", "app\x7f", "tab\there"} {
+		c, err := hookscope.NewClient(testKey, hookscope.WithUserAgent(ua))
+		require.Error(t, err, "%q", ua)
+		assert.Nil(t, c)
+		assert.Contains(t, err.Error(), "WithUserAgent")
+	}
+	c, err := hookscope.NewClient(testKey, hookscope.WithUserAgent("my-app/1.2 (+https://example.com)"))
+	require.NoError(t, err)
+	assert.NotNil(t, c)
+}

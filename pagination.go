@@ -2,15 +2,22 @@ package hookscope
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
 	"iter"
 )
 
-// pageInfo is what a page tells the walk: the cursor of the next page and
-// whether the server has more.
+// MaxEmptyPages is how many pages in a row without a row an iterator
+// follows while the server says it has more; the next such page ends the
+// walk with ErrEmptyPages.
+const MaxEmptyPages = 10
+
+// pageInfo is what a page tells the walk: the cursor of the next page,
+// whether the server has more, and how many rows the page holds.
 type pageInfo struct {
 	NextCursor string
 	HasMore    bool
+	Rows       int
 }
 
 // fetchPage fetches the page that starts at cursor ("" for the first page)
@@ -21,11 +28,14 @@ type fetchPage[P any] func(ctx context.Context, cursor string) (page P, info pag
 // starts, one page is held at a time, and all state lives inside the returned
 // function, so ranging the same value twice starts over from startCursor.
 //
-// paginate alone decides what ends a walk, and the end comes only from the
-// server: a page without has_more ends it (a short page does not). An error
-// is yielded once and ends the walk; so does a cursor the server already
-// returned (ErrRepeatedCursor), and has_more without a cursor
-// (ErrIncompletePage, after that page).
+// paginate alone decides what ends a walk, by one rule for every iterator,
+// and the end comes only from the server: a page without has_more ends it,
+// whatever its cursor (a short page does not). An error is yielded once and
+// ends the walk; so does a cursor the server already returned
+// (ErrRepeatedCursor), has_more without a cursor (ErrIncompletePage, after
+// that page), and the MaxEmptyPages-th page in a row without a row while
+// has_more (ErrEmptyPages): without it a server could keep a loop whose body
+// never runs going forever.
 func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
@@ -35,6 +45,7 @@ func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]
 		if cursor != "" {
 			seen[maphash.String(seed, cursor)] = struct{}{}
 		}
+		empty := 0
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
@@ -54,6 +65,15 @@ func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]
 			if info.NextCursor == "" {
 				yield(zero, ErrIncompletePage)
 				return
+			}
+			if info.Rows == 0 {
+				empty++
+				if empty >= MaxEmptyPages {
+					yield(zero, fmt.Errorf("%w: %d pages without a row, each saying more exist", ErrEmptyPages, empty))
+					return
+				}
+			} else {
+				empty = 0
 			}
 			h := maphash.String(seed, info.NextCursor)
 			if _, dup := seen[h]; dup {
@@ -120,9 +140,9 @@ type ListMeta struct {
 	HasMore bool `json:"has_more"`
 }
 
-// pageInfo is what the meta tells a walk of the list.
-func (m *ListMeta) pageInfo() pageInfo {
-	return pageInfo{NextCursor: m.NextCursor, HasMore: m.HasMore}
+// pageInfo is what the meta tells a walk of the list, with the page's rows.
+func (m *ListMeta) pageInfo(rows int) pageInfo {
+	return pageInfo{NextCursor: m.NextCursor, HasMore: m.HasMore, Rows: rows}
 }
 
 // setRequestID keeps the body's request id, else takes X-Request-Id.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -265,4 +267,113 @@ func TestIteratorRangedConcurrently(t *testing.T) {
 		assert.Equal(t, []string{"m1", "m2", "m3", "m4", "m5"}, <-results)
 	}
 	assert.Equal(t, 12, f.count())
+}
+
+// endlessEmptyPages answers every cursor with an empty page that has more,
+// and a fresh cursor; after 100 pages (a client without a bound) it gives
+// up with a 400, so that the test ends either way.
+func endlessEmptyPages(body func(next string) string) func(*http.Request) (*http.Response, error) {
+	var n atomic.Int64
+	return func(req *http.Request) (*http.Response, error) {
+		if n.Add(1) > 100 {
+			return respond(400, `{"error":{"code":"INVALID_REQUEST","message":"enough"}}`)(req)
+		}
+		cur := req.URL.Query().Get("cursor")
+		return respond(200, body(cur+"x"))(req)
+	}
+}
+
+// A server that answers has_more with empty pages and fresh cursors would
+// keep an iterator going forever, without the loop body ever running. Every
+// iterator stops with ErrEmptyPages after MaxEmptyPages such pages in a row.
+func TestIteratorsStopAfterConsecutiveEmptyPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	msg := testMessageID
+	for _, tc := range []struct {
+		name, path string
+		body       func(next string) string
+		run        func(c *hookscope.Client) error
+	}{
+		{"Logs.All", "/v1/logs", func(n string) string {
+			return fmt.Sprintf(`{"data":[],"meta":{"next_cursor":%q,"has_more":true}}`, n)
+		}, func(c *hookscope.Client) error { return lastErr(c.Logs.All(ctx, nil)) }},
+		{"Logs.Pages", "/v1/logs", func(n string) string {
+			return fmt.Sprintf(`{"data":[],"meta":{"next_cursor":%q,"has_more":true}}`, n)
+		}, func(c *hookscope.Client) error { return lastErr(c.Logs.Pages(ctx, nil)) }},
+		{"Webhooks.All", "/api/v0/webhooks", func(n string) string {
+			return fmt.Sprintf(`{"data":[],"meta":{"next_cursor":%q,"has_more":true}}`, n)
+		}, func(c *hookscope.Client) error { return lastErr(c.Webhooks.All(ctx, nil)) }},
+		{"Attempts.AllInbound", "/v1/inbound-messages/" + msg + "/attempts", func(n string) string {
+			return fmt.Sprintf(`{"data":[],"meta":{"next_cursor":%q,"has_more":true}}`, n)
+		}, func(c *hookscope.Client) error { return lastErr(c.Attempts.AllInbound(ctx, msg)) }},
+		{"Metrics.WebhookBuckets", "/v1/metrics/webhooks", func(n string) string {
+			return fmt.Sprintf(`{"success":true,"data":{"metric":"delivered","granularity":"hour","from":"2026-05-05T00:00:00Z","to":"2026-05-06T00:00:00Z","buckets":[]},"meta":{"as_of":"2026-05-05T23:00:00Z","limit":2,"next_cursor":%q}}`, n)
+		}, func(c *hookscope.Client) error {
+			return lastErr(c.Metrics.WebhookBuckets(ctx, &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered}))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			f.on("GET", tc.path, endlessEmptyPages(tc.body))
+			err := tc.run(c)
+			require.ErrorIs(t, err, hookscope.ErrEmptyPages)
+			assert.Equal(t, hookscope.MaxEmptyPages, f.count())
+		})
+	}
+}
+
+// A page with rows resets the count: empty pages between full ones are fine.
+func TestIteratorEmptyPagesBetweenRowsAreFollowed(t *testing.T) {
+	t.Parallel()
+	c, f := newFakeAPI(t)
+	pages := map[string]string{}
+	n := hookscope.MaxEmptyPages - 1
+	for round := range 3 {
+		for i := range n {
+			cur := fmt.Sprintf("r%d-%d", round, i)
+			pages[cur] = fmt.Sprintf(`{"data":[],"meta":{"next_cursor":"r%d-%d","has_more":true}}`, round, i+1)
+		}
+		last := fmt.Sprintf("r%d-%d", round, n)
+		next := fmt.Sprintf("r%d-0", round+1)
+		hasMore := round < 2
+		pages[last] = fmt.Sprintf(`{"data":[{"message_id":"m%d","endpoint":"e","status":"queued","attempt_count":0,"created_at":"2025-12-06T12:00:00Z"}],"meta":{"next_cursor":%q,"has_more":%t}}`, round, next, hasMore)
+	}
+	f.on("GET", "/v1/logs", func(req *http.Request) (*http.Response, error) {
+		cur := req.URL.Query().Get("cursor")
+		if cur == "" {
+			cur = "r0-0"
+		}
+		return respond(200, pages[cur])(req)
+	})
+	ids, errs := collectLogIDs(t, c.Logs.All(context.Background(), nil))
+	assert.Empty(t, errs)
+	assert.Equal(t, []string{"m0", "m1", "m2"}, ids)
+}
+
+// has_more false ends the attempts iterators even when the server also
+// sends a cursor, as it ends every other iterator.
+func TestAttemptsAllHasMoreFalseEndsEvenWithCursor(t *testing.T) {
+	t.Parallel()
+	path := "/v1/messages/" + testMessageID + "/attempts"
+	c, f := newFakeAPI(t)
+	f.on("GET", path, cursorPages(t, map[string]httpmock.Responder{
+		"":   attemptsPage("c2", false, 1, 2),
+		"c2": attemptsPage("", false, 3),
+	}))
+	nos, errs := collect(t, c.Attempts.AllOutbound(context.Background(), testMessageID), func(a *hookscope.Attempt) int { return a.AttemptNo })
+	assert.Empty(t, errs)
+	assert.Equal(t, []int{1, 2}, nos)
+	assert.Equal(t, 1, f.count())
+}
+
+func lastErr[T any](seq func(func(T, error) bool)) error {
+	var last error
+	for _, err := range seq {
+		if err != nil {
+			last = err
+		}
+	}
+	return last
 }

@@ -41,6 +41,18 @@ func checkLimit(param string, n, maxLimit int) error {
 	return nil
 }
 
+// checkWireTime refuses a time RFC 3339 cannot write: a year before 0000 or
+// after 9999 (in UTC). The zero time means "not set" and passes.
+func checkWireTime(param string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return paramErrorf(param, "year %d is outside 0000..9999, the range of RFC 3339 times", y)
+	}
+	return nil
+}
+
 func oneOf[T comparable](v T, allowed []T) bool {
 	for _, a := range allowed {
 		if v == a {

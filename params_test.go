@@ -143,3 +143,32 @@ var (
 	plus2  = time.FixedZone("UTC+2", 2*3600)
 	minus7 = time.FixedZone("UTC-7", -7*3600)
 )
+
+// Times the wire format (RFC 3339, years 0000 to 9999) cannot carry are
+// parameter errors, before any request.
+func TestTimesOutsideRFC3339AreParamErrors(t *testing.T) {
+	t.Parallel()
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	before := time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC)
+	ok := time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, param string
+		call        func(context.Context, *hookscope.Client) error
+	}{
+		{"logs end", "end_time", logsCall(&hookscope.LogListParams{StartTime: ok, EndTime: far})},
+		{"logs start", "start_time", logsCall(&hookscope.LogListParams{StartTime: before})},
+		{"metrics to", "to", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: hookscope.GranularityDay, To: far})},
+		{"metrics from", "from", metricsCall(&hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, From: before})},
+		{"messages from", "from", messagesCall(&hookscope.MessageMetricsParams{Metric: hookscope.MetricOutboundSent, From: before, To: ok})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			err := tc.call(context.Background(), c)
+			pe, isParam := errors.AsType[*hookscope.ParamError](err)
+			require.True(t, isParam, "%v", err)
+			assert.Equal(t, tc.param, pe.Param)
+			assert.Zero(t, f.count())
+		})
+	}
+}

@@ -11,17 +11,26 @@ import (
 // reflective dump of a Client value (fmt of *c with any verb, where methods
 // of unexported fields are not called) can reach the key, and it formats as
 // the key's redacted prefix wherever its methods are called.
+// The zero secretKey (a Client not made by NewClient) is the empty key.
 type secretKey func() string
 
-func (k secretKey) String() string { return redact(k()) }
+// value is the key, "" for the zero secretKey.
+func (k secretKey) value() string {
+	if k == nil {
+		return ""
+	}
+	return k()
+}
 
-func (k secretKey) GoString() string { return redact(k()) }
+func (k secretKey) String() string { return redact(k.value()) }
 
-func (k secretKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redact(k())) }
+func (k secretKey) GoString() string { return redact(k.value()) }
 
-func (k secretKey) LogValue() slog.Value { return slog.StringValue(redact(k())) }
+func (k secretKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redact(k.value())) }
 
-func (k secretKey) MarshalText() ([]byte, error) { return []byte(redact(k())), nil }
+func (k secretKey) LogValue() slog.Value { return slog.StringValue(redact(k.value())) }
+
+func (k secretKey) MarshalText() ([]byte, error) { return []byte(redact(k.value())), nil }
 
 // knownKeyPrefixes are the conventional prefixes of keys and secrets, shown
 // in their redacted form so that a reader can tell a live key from a test one.

@@ -23,13 +23,19 @@ import (
 // its turn (waitTurn: the client's 429 pause, the rate limiter). An error
 // means no usable response (tries.failed keeps the last one received, for
 // WithResponseInto); it carries the call's context error, if any, so that
-// errors.Is finds it.
+// errors.Is finds it. tries.readBody, when set, reads a response that
+// will not be retried, within its try: an error it returns wrapping a
+// *bodyReadError is a failure of the connection, retried like one before the
+// headers (GET and HEAD only).
 func (c *Client) send(ctx context.Context, req *http.Request, tries *tryPolicy) (*http.Response, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, err
 	}
 	cfg := tries.cfg
+	if tries.readBody != nil {
+		rreq.SetResponseHandler(tries.readBody)
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:     c.httpClient,
 		Logger:         nil,
@@ -72,6 +78,9 @@ type tryPolicy struct {
 	wait    time.Duration  // the wait checkRetry chose for the next retry
 	info    callInfo       // the call as the transport and its middlewares see it
 	failed  *http.Response // the last response of a call that ended in an error
+	checked int            // the attempt checkRetry last saw
+	// readBody reads a 2xx body within its try (see send); nil: none.
+	readBody func(*http.Response) error
 }
 
 func (c *Client) newTryPolicy(cfg *config, req request) *tryPolicy {
@@ -96,6 +105,12 @@ func (p *tryPolicy) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 // Idempotency-Key. It declines a retry whose wait would pass the context's
 // deadline or the Retry-After cap, so the caller gets the error at once.
 func (p *tryPolicy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if p.checked == p.attempt && err == nil {
+		// go-retryablehttp asks again after the body of a final answer was
+		// read without trouble: that try is already decided and logged.
+		return false, ctx.Err()
+	}
+	p.checked = p.attempt
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		// Every call of the client holds off until the budget is back, not
 		// only this one: see waitTurn.
@@ -130,6 +145,12 @@ func (p *tryPolicy) decide(ctx context.Context, resp *http.Response, err error) 
 	}
 	if err != nil {
 		if !retryableTransportError(err) {
+			return false, 0
+		}
+		// A body cut off after a 2xx is retried for reads only: a write's
+		// answer says it was applied, and its Idempotency-Key cannot show
+		// the caller what a replay would have answered.
+		if _, inBody := errors.AsType[*bodyReadError](err); inBody && p.method != http.MethodGet && p.method != http.MethodHead {
 			return false, 0
 		}
 	} else {
@@ -222,7 +243,7 @@ func retryableTransportError(err error) bool {
 	if errors.As(err, &mwErr) {
 		return false
 	}
-	if errors.Is(err, errInsecureRedirect) {
+	if errors.Is(err, ErrRedirectRefused) {
 		return false
 	}
 	var certErr *x509.UnknownAuthorityError
@@ -242,7 +263,12 @@ func retryableTransportError(err error) bool {
 	return true
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+// maxRetryAfterHeader caps what a Retry-After header can say, in either
+// form: a server asking for more is taken to ask for a day.
+const maxRetryAfterHeader = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date,
+// and caps it at maxRetryAfterHeader. A date in the past is a wait of 0.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -252,13 +278,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, int64(maxRetryAfterHeader/time.Second))) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		// t.Sub saturates at the largest Duration, so a date centuries
+		// ahead cannot wrap around to a negative wait.
+		return min(max(t.Sub(now), 0), maxRetryAfterHeader), true
 	}
 	return 0, false
 }

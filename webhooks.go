@@ -2,6 +2,7 @@ package hookscope
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -243,10 +244,32 @@ func (s *WebhooksService) fetchPage(ctx context.Context, p *WebhookListParams, o
 	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/api/v0/webhooks", query: p}, page); err != nil {
 		return nil, pageInfo{}, err
 	}
-	return page, page.Meta.pageInfo(), nil
+	return page, page.Meta.pageInfo(len(page.Data)), nil
 }
 
 func (p *WebhookPage) setRequestID(fromHeader string) { p.Meta.setRequestID(fromHeader) }
+
+func (p *WebhookPage) check() error {
+	if p.Data == nil {
+		return missing("data")
+	}
+	for i := range p.Data {
+		if err := p.Data[i].check(); err != nil {
+			return fmt.Errorf("data[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (w *Webhook) check() error {
+	if !endpointIDPattern.MatchString(w.ID) {
+		if w.ID == "" {
+			return missing("webhook id")
+		}
+		return fmt.Errorf("webhook id %q is not ep_ and 32 hex digits", cleanText(w.ID, 64))
+	}
+	return nil
+}
 
 // Create sends POST /api/v0/webhooks and returns the new webhook (201). The
 // name is required and the URL must be a valid HTTPS URL. Requires

@@ -389,3 +389,22 @@ func TestWebhooksQueryEncoding(t *testing.T) {
 			func(ctx context.Context, c *hookscope.Client) error { return c.Webhooks.Delete(ctx, testEndpointID) }, ""},
 	})
 }
+
+// A webhook answer without its ep_ id (or a list without data) is not a
+// webhook: ErrUnexpectedResponse, never a zero Webhook.
+func TestWebhookAnswersWithoutAnIDAreUnexpected(t *testing.T) {
+	t.Parallel()
+	requireUnexpectedAnswers(t, "Webhooks.Get", map[string]string{
+		"empty object": `{}`,
+		"no id":        `{"name":"n","url":"https://a.example/h"}`,
+		"foreign id":   `{"id":"wh_1","name":"n"}`,
+		"wrapped":      `{"data":` + bodyWebhook + `}`,
+	})
+	requireUnexpectedAnswers(t, "Webhooks.Create", map[string]string{"empty object": `{}`, "no id": `{"name":"n"}`})
+	requireUnexpectedAnswers(t, "Webhooks.Update", map[string]string{"empty object": `{}`, "error-ish": `{"error":"nope"}`})
+	requireUnexpectedAnswers(t, "Webhooks.List", map[string]string{
+		"empty object":   `{}`,
+		"null data":      `{"data":null,"meta":{"has_more":false}}`,
+		"row without id": `{"data":[{"name":"n"}],"meta":{"has_more":false}}`,
+	})
+}

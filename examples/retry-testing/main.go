@@ -63,15 +63,16 @@ func main() {
 	}
 }
 
-// newClient returns a client with the program's retry policy.
-func newClient(apiKey, baseURL string) (*hookscope.Client, error) {
-	return hookscope.NewClient(apiKey,
+// newClient returns a client with the program's retry policy; extra options
+// come after it (the tests add a logger that shows each try's decision).
+func newClient(apiKey, baseURL string, extra ...hookscope.Option) (*hookscope.Client, error) {
+	return hookscope.NewClient(apiKey, append([]hookscope.Option{
 		hookscope.WithBaseURL(baseURL),
 		hookscope.WithMaxRetries(maxRetries),
 		hookscope.WithRetryWait(retryWaitMin, retryWaitMax),
 		hookscope.WithMaxRetryAfter(maxRetryAfter),
 		hookscope.WithTimeout(tryTimeout),
-	)
+	}, extra...)...)
 }
 
 // RetryLaterError says the API asked for a longer wait than the program
