@@ -90,16 +90,34 @@ func (s *Server) AddKey(k Key) {
 	s.st.addKey(k)
 }
 
-// authenticate returns the key of r's bearer token.
-func (s *Server) authenticate(r *http.Request) (Key, bool) {
-	h := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
+// authenticate returns the key of r's credentials: "Authorization: Bearer
+// <key>", the scheme word in any case (RFC 9110); on the analytics family
+// also the bare "Authorization: <key>" its documentation shows.
+func (s *Server) authenticate(r *http.Request, fam family) (Key, bool) {
+	token, ok := credentials(r.Header.Get("Authorization"), fam == famAnalytics)
 	if !ok {
 		return Key{}, false
 	}
-	token = strings.TrimSpace(token)
-	if token == "" {
-		return Key{}, false
-	}
 	return s.st.key(token)
+}
+
+// credentials extracts the key of an Authorization header value h; bare
+// allows a value that is the key alone.
+func credentials(h string, bare bool) (string, bool) {
+	h = strings.TrimSpace(h)
+	scheme, token, found := strings.Cut(h, " ")
+	if !found {
+		if bare && h != "" {
+			return h, true
+		}
+		return "", false
+	}
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	if token == "" || strings.ContainsAny(token, " \t") {
+		return "", false
+	}
+	return token, true
 }

@@ -105,6 +105,12 @@
 // # Behaviour
 //
 // Every response has an X-Request-Id equal to its envelope's request id.
+// Keys are sent as "Authorization: Bearer <key>", the scheme word in any
+// case; /analytics/webhooks also takes the bare "Authorization: <key>". A
+// missing or unknown key is a 401 UNAUTHORIZED saying "Invalid or missing API
+// key" (logs, attempts, inbound messages) or "authentication failed"
+// (metrics, webhooks, analytics); every server fault says "An internal error
+// occurred".
 // Bad input of any kind is a 400 INVALID_REQUEST whose message starts with
 // the parameter's name; a panic in a handler is a 500 INTERNAL_ERROR in the
 // endpoint's envelope. Unknown paths are 404 NOT_FOUND, known paths with

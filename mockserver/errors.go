@@ -56,8 +56,27 @@ func invalid(param, format string, args ...any) *apiError {
 		msg: param + " " + fmt.Sprintf(format, args...)}
 }
 
-func errInternal(msg string) *apiError {
-	return &apiError{status: http.StatusInternalServerError, code: codeInternal, msg: msg}
+// The texts the API's documentation spells for 401 and 500 answers.
+const (
+	// msgUnauthorized is the 401 text of logs, attempts and inbound messages.
+	msgUnauthorized = "Invalid or missing API key"
+	// msgAuthFailed is the 401 text of metrics (and of the endpoints whose
+	// documentation shows no 401 body: webhooks, analytics).
+	msgAuthFailed = "authentication failed"
+	// msgInternal is the 500 text of every endpoint.
+	msgInternal = "An internal error occurred"
+)
+
+// errInternal is a 500 INTERNAL_ERROR; every server fault says the same
+// text, whatever the cause.
+func errInternal() *apiError {
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, msg: msgInternal}
+}
+
+// errUnauthorized is the 401 UNAUTHORIZED of family fam, with its text.
+func errUnauthorized(fam family) *apiError {
+	code, msg := codeForStatus(http.StatusUnauthorized, fam)
+	return &apiError{status: http.StatusUnauthorized, code: code, msg: msg}
 }
 
 func notFound(code, msg string) *apiError {
@@ -71,7 +90,10 @@ func codeForStatus(status int, fam family) (string, string) {
 	case status == http.StatusBadRequest:
 		return codeInvalidRequest, "invalid request"
 	case status == http.StatusUnauthorized:
-		return codeUnauthorized, "authentication failed"
+		if fam == famLogs {
+			return codeUnauthorized, msgUnauthorized
+		}
+		return codeUnauthorized, msgAuthFailed
 	case status == http.StatusForbidden:
 		return codeForbidden, "missing required scope"
 	case status == http.StatusNotFound:
@@ -85,7 +107,7 @@ func codeForStatus(status int, fam family) (string, string) {
 	case status == http.StatusTooManyRequests:
 		return hookscope.CodeRateLimited, "rate limit exceeded"
 	case status >= 500:
-		return codeInternal, "an internal error occurred"
+		return codeInternal, msgInternal
 	}
 	return strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_")), http.StatusText(status)
 }

@@ -10,7 +10,7 @@ import (
 func (s *Server) writeJSON(w http.ResponseWriter, rc *reqCtx, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		s.writeError(w, rc, errInternal("encoding the response failed"))
+		s.writeError(w, rc, errInternal())
 		return
 	}
 	writeRaw(w, status, b)

@@ -185,7 +185,7 @@ func (s *Server) recoverPanic(w *statusWriter, rc *reqCtx) {
 		if v == http.ErrAbortHandler || w.status != 0 {
 			panic(v)
 		}
-		s.writeError(w, rc, errInternal("an internal error occurred"))
+		s.writeError(w, rc, errInternal())
 	}
 }
 
@@ -202,9 +202,9 @@ func (s *Server) route(r *http.Request, rc *reqCtx) (*route, *apiError) {
 	}
 	rc.params = params
 	if rt.scope != "" {
-		key, ok := s.authenticate(r)
+		key, ok := s.authenticate(r, rc.fam)
 		if !ok {
-			return nil, &apiError{status: http.StatusUnauthorized, code: codeUnauthorized, msg: "authentication failed"}
+			return nil, errUnauthorized(rc.fam)
 		}
 		if !slices.Contains(key.Scopes, rt.scope) {
 			return nil, &apiError{status: http.StatusForbidden, code: codeForbidden, msg: "missing required scope"}
