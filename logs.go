@@ -98,7 +98,9 @@ type LogEntry struct {
 	ResponseStatus *int `json:"response_status,omitempty"`
 	// ResponseLatencyMS is the last attempt's latency in milliseconds.
 	ResponseLatencyMS *int64 `json:"response_latency_ms,omitempty"`
-	// LastError is the last failed attempt's error, "" when none.
+	// LastError is the error of the latest failed attempt of a message that
+	// has not succeeded. It is "" (absent on the wire) on a succeeded message
+	// and on a message without a failed attempt yet.
 	LastError string `json:"last_error,omitempty"`
 }
 

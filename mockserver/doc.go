@@ -58,6 +58,8 @@
 //   - compare_to=prior_period: the window shifted back by its length rounded
 //     down to whole buckets (at least one bucket); prior_from and prior_to are
 //     from and to shifted by the same amount.
+//   - /v1/logs last_error: the error of the latest failed attempt of a
+//     message that has not succeeded; absent on a succeeded message.
 //   - delivery_stats of an endpoint: total_events = its outbound messages (=
 //     its /v1/logs rows); successful_deliveries = its succeeded messages (=
 //     its successful attempts = Σ delivered buckets); failed_deliveries = its

@@ -162,10 +162,10 @@ func appendLogRow(b []byte, m *message) []byte {
 			b = append(b, `,"response_latency_ms":`...)
 			b = strconv.AppendInt(b, last.latency, 10)
 		}
-		if !last.succeeded() && last.errText != "" {
-			b = append(b, `,"last_error":`...)
-			b = appendString(b, last.errText)
-		}
+	}
+	if a := m.lastFailedAttempt(); a != nil && m.status != hookscope.StatusSucceeded && a.errText != "" {
+		b = append(b, `,"last_error":`...)
+		b = appendString(b, a.errText)
 	}
 	return append(b, '}')
 }

@@ -163,6 +163,16 @@ func (m *message) lastAttempt() *attempt {
 	return &m.attempts[len(m.attempts)-1]
 }
 
+// lastFailedAttempt returns m's latest failed attempt, or nil.
+func (m *message) lastFailedAttempt() *attempt {
+	for i := len(m.attempts) - 1; i >= 0; i-- {
+		if !m.attempts[i].succeeded() {
+			return &m.attempts[i]
+		}
+	}
+	return nil
+}
+
 // successAttempt returns m's successful attempt, or nil.
 func (m *message) successAttempt() *attempt {
 	if a := m.lastAttempt(); a != nil && a.succeeded() {
