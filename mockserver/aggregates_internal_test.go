@@ -44,7 +44,7 @@ func rawOutbound(s *Server, org string) []*message {
 // bruteAnalytics recomputes /analytics/webhooks' data by scanning and
 // sorting every message, with the package doc's definitions.
 func bruteAnalytics(s *Server, now time.Time) analyticsData {
-	o := s.st.orgs[s.defaultOrg]
+	o := s.st.orgs[s.DefaultOrgID()]
 	all := rawOutbound(s, o.id)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	an := analyticsData{TopEvents: []eventCount{}, TopFailedURLs: []urlCount{},
@@ -133,7 +133,7 @@ func bruteAnalytics(s *Server, now time.Time) analyticsData {
 // bruteWebhook recomputes a webhook's delivery_stats and recent_events by
 // scanning every message.
 func bruteWebhook(s *Server, ep *endpoint, now time.Time, events int) webhookResp {
-	o := s.st.orgs[s.defaultOrg]
+	o := s.st.orgs[s.DefaultOrgID()]
 	wh := webhookResp{
 		ID: ep.id, Name: ep.name, URL: ep.url, Kind: ep.kind, IsActive: ep.active, Encrypted: ep.encrypted,
 		SigningSecret: ep.secret, EventTypes: ep.eventTypes,
@@ -194,7 +194,7 @@ func bruteWebhook(s *Server, ep *endpoint, now time.Time, events int) webhookRes
 // start and group, from every attempt.
 func bruteMetric(s *Server, metric string, groupBy string, b0, nb, g int64, asOf time.Time) map[string]int64 {
 	out := map[string]int64{}
-	for _, m := range rawOutbound(s, s.defaultOrg) {
+	for _, m := range rawOutbound(s, s.DefaultOrgID()) {
 		for _, a := range m.attempts {
 			ok := false
 			switch metric {
@@ -249,7 +249,7 @@ func checkAggregates(t *testing.T, s *Server, now time.Time) {
 	require.JSONEq(t, string(want), string(env.Data), "analytics at %s", now)
 
 	s.st.mu.RLock()
-	eps := slices.Clone(s.st.orgs[s.defaultOrg].endpoints)
+	eps := slices.Clone(s.st.orgs[s.DefaultOrgID()].endpoints)
 	s.st.mu.RUnlock()
 	for _, ep := range eps {
 		if ep.deleted {

@@ -81,7 +81,7 @@ func (s *Server) AddKey(k Key) {
 		return
 	}
 	if k.Org == "" {
-		k.Org = s.defaultOrg
+		k.Org = s.DefaultOrgID()
 	}
 	if k.Plan == "" {
 		k.Plan = PlanFree

@@ -42,7 +42,7 @@ func filterHash(parts ...string) string {
 }
 
 func (s *Server) cursorTag(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.secret)
+	m := hmac.New(sha256.New, s.id().secret)
 	_, _ = m.Write([]byte("cursor\x00"))
 	_, _ = m.Write(payload)
 	return m.Sum(nil)[:cursorTagLen]

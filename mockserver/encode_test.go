@@ -137,7 +137,7 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 		require.NoError(t, err)
 	}
 	s.st.mu.Lock()
-	o := s.st.orgs[s.defaultOrg]
+	o := s.st.orgs[s.DefaultOrgID()]
 	o.endpoints[1].url = "https://x.example/<a>&\u2028\xff"
 	o.endpoints[2].name = "name \"quoted\" <tag>"
 	o.endpoints[3].eventTypes = nil
@@ -204,7 +204,7 @@ func BenchmarkLogRowEncoding(b *testing.B) {
 	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
 	s := New(WithMessages(2000), WithClock(func() time.Time { return now }))
 	defer s.Close()
-	ms := s.st.orgs[s.defaultOrg].outboundBy[filterKey{}]
+	ms := s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{}]
 	b.Run("encoding_json", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
@@ -267,7 +267,7 @@ func TestCachedRowsUnderConcurrentWrites(t *testing.T) {
 	require.NoError(t, json.Unmarshal(serveTest(t, s, "GET", "/v1/logs?limit=500", ""), &page))
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	ms := s.st.orgs[s.defaultOrg].outboundBy[filterKey{}]
+	ms := s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{}]
 	for i, row := range page.Data {
 		require.Equal(t, marshal(t, logEntry(ms[len(ms)-1-i])), string(row), "row %d", i)
 	}

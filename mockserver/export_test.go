@@ -36,7 +36,7 @@ func AddWebhooks(s *Server, n int) {
 	now := s.now().Truncate(time.Millisecond)
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	o := s.st.orgs[s.defaultOrg]
+	o := s.st.orgs[s.DefaultOrgID()]
 	g := ids{rng: s.st.rng}
 	for i := range n {
 		o.addEndpointLocked(&endpoint{

@@ -223,7 +223,15 @@ func (g *generator) deliver(m *message, p *profile, forced hookscope.MessageStat
 	}
 	at := m.createdAt.Add(time.Duration(g.between(40, 900)) * time.Millisecond)
 	doomed := p.doomed > 0 && g.rng.Float64() < p.doomed
-	for k := 1; ; k++ {
+	g.attemptFrom(m, p, 1, at, doomed, limit, inbound)
+}
+
+// attemptFrom makes m's attempts k, k+1, … from at up to g's now on p's
+// backoff schedule and sets m's status: the generator's outcome model, which
+// deliver starts and a moved clock (retryDue) continues. A doomed message
+// gets no 2xx.
+func (g *generator) attemptFrom(m *message, p *profile, k int, at time.Time, doomed bool, limit int, inbound bool) {
+	for ; ; k++ {
 		if at.After(g.now) {
 			if k == 1 {
 				m.status = hookscope.StatusQueued

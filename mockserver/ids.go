@@ -3,20 +3,20 @@ package mockserver
 // InboundMessageIDs returns the ids of the default organization's inbound
 // messages, newest first.
 func (s *Server) InboundMessageIDs() []string {
-	return s.st.messageIDs(s.defaultOrg, func(o *org) []*message { return o.inbound })
+	return s.st.messageIDs(s.DefaultOrgID(), func(o *org) []*message { return o.inbound })
 }
 
 // OutboundMessageIDs returns the ids of the default organization's outbound
 // messages, newest first (the order of /v1/logs).
 func (s *Server) OutboundMessageIDs() []string {
-	return s.st.messageIDs(s.defaultOrg, func(o *org) []*message { return o.outboundBy[filterKey{}] })
+	return s.st.messageIDs(s.DefaultOrgID(), func(o *org) []*message { return o.outboundBy[filterKey{}] })
 }
 
 // EndpointIDs returns the ids of org's live endpoints ("" is the default
 // organization), oldest first (the order of GET /api/v0/webhooks).
 func (s *Server) EndpointIDs(org string) []string {
 	if org == "" {
-		org = s.defaultOrg
+		org = s.DefaultOrgID()
 	}
 	return s.st.endpointIDs(org)
 }

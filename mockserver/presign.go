@@ -33,7 +33,7 @@ func responseBody(a *attempt) (contentType, body string) {
 }
 
 func (s *Server) bodySignature(msgID string, no int, expires int64) string {
-	m := hmac.New(sha256.New, s.secret)
+	m := hmac.New(sha256.New, s.id().secret)
 	_, _ = fmt.Fprintf(m, "body\x00%s\x00%d\x00%d", msgID, no, expires)
 	return hex.EncodeToString(m.Sum(nil))
 }

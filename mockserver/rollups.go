@@ -69,11 +69,28 @@ func (l *rollLevel) add(unit int64, ep int32, metric, class uint8, n int64) {
 	for i := range entries {
 		e := &entries[i]
 		if e.ep == ep && e.metric == metric && e.class == class {
-			e.n += n
+			if e.n += n; e.n == 0 {
+				l.drop(unit, entries, i)
+			}
 			return
 		}
 	}
 	l.m[unit] = append(entries, rollEntry{ep: ep, metric: metric, class: class, n: n})
+}
+
+// drop removes entries[i], a counter back at 0 (a message replaced by
+// retryDue), so that no group appears with nothing in it; a unit left
+// without counters leaves m and keys.
+func (l *rollLevel) drop(unit int64, entries []rollEntry, i int) {
+	entries = slices.Delete(entries, i, i+1)
+	if len(entries) > 0 {
+		l.m[unit] = entries
+		return
+	}
+	delete(l.m, unit)
+	if j, found := slices.BinarySearch(l.keys, unit); found {
+		l.keys = slices.Delete(l.keys, j, j+1)
+	}
 }
 
 // count adds n to the counter (minute of t, ep, metric, class) and to those

@@ -18,6 +18,9 @@ type reqCtx struct {
 	key    Key
 	params map[string]string // path parameters by name
 	query  url.Values
+	// rate is the request's standing against its key's budget (nil when
+	// rate limiting is off).
+	rate *rateState
 	// recorded is set once the request is in the journal, so that a dropped
 	// request is journaled before its connection closes, not after.
 	recorded bool
@@ -117,6 +120,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // serveHTTP is the one entry point: request id, journal, panic recovery,
 // faults, then routing, auth and the route's handler.
 func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	if isAdminPath(r.URL.Path) {
+		s.serveAdmin(rw, r)
+		return
+	}
 	id, seq := s.requestID()
 	rw.Header().Set("X-Request-Id", id)
 	w := &statusWriter{ResponseWriter: rw}
@@ -145,6 +152,9 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rt, err := s.route(r, rc)
+	if rc.rate != nil {
+		rc.rate.setHeaders(w.Header())
+	}
 	if err != nil {
 		s.writeError(w, rc, err)
 		return
@@ -205,6 +215,9 @@ func (s *Server) route(r *http.Request, rc *reqCtx) (*route, *apiError) {
 		key, ok := s.authenticate(r, rc.fam)
 		if !ok {
 			return nil, errUnauthorized(rc.fam)
+		}
+		if rc.rate = s.rate.take(key, s.now()); rc.rate != nil && rc.rate.retryAfter > 0 {
+			return nil, errRateLimited()
 		}
 		if !slices.Contains(key.Scopes, rt.scope) {
 			return nil, &apiError{status: http.StatusForbidden, code: codeForbidden, msg: "missing required scope"}

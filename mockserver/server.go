@@ -16,10 +16,12 @@ import (
 type Option func(*config)
 
 type config struct {
-	seed     int64
-	messages int
-	clock    func() time.Time
-	timeouts Timeouts
+	seed       int64
+	messages   int
+	clock      func() time.Time
+	timeouts   Timeouts
+	adminToken string
+	rateLimits bool
 }
 
 // Default time limits of a Server's connections (see Timeouts).
@@ -95,17 +97,29 @@ func WithClock(now func() time.Time) Option {
 // Server is an in-memory hookscope API on a loopback listener. It is safe for
 // concurrent use; create one per test (many can run in one process).
 type Server struct {
-	cfg        config
-	st         *store
-	ts         *httptest.Server
-	handler    http.Handler
-	routes     []route
-	defaultOrg string
-	apiKey     string
-	secret     []byte // signs cursors and response-body URLs
-	reqSeq     atomic.Uint64
-	closing    chan struct{}
-	closeOnce  sync.Once
+	cfg       config
+	st        *store
+	ts        *httptest.Server // nil without a listener (NewHandler)
+	handler   http.Handler
+	routes    []route
+	ident     atomic.Pointer[identity] // swapped by Reset and Restore
+	reqSeq    atomic.Uint64
+	closing   chan struct{}
+	closeOnce sync.Once
+
+	// genNow is the clock's time when New generated the data: Reset
+	// generates the same data again.
+	genNow time.Time
+	// clockOffset is added to the configured clock (SetClock, AdvanceClock).
+	clockOffset atomic.Int64
+	// dataSeed is the seed of the data (the configured one, or a restored
+	// snapshot's): it draws the outcomes of the retries a moved clock makes.
+	dataSeed atomic.Int64
+	// clockMu serialises the clock's moves and the retries they make.
+	clockMu sync.Mutex
+
+	admin adminState
+	rate  rateLimiter
 
 	faultsMu sync.Mutex
 	faults   []*activeFault
@@ -118,9 +132,29 @@ type Server struct {
 	writeHook func(*http.Request)
 }
 
+// identity is what names a Server's data: the default organization, its
+// key, and the secret that signs cursors and response-body URLs.
+type identity struct {
+	defaultOrg string
+	apiKey     string
+	secret     []byte
+}
+
 // New generates the data model and starts the server on 127.0.0.1 at a
 // random port. Close it when done.
 func New(opts ...Option) *Server {
+	s := NewHandler(opts...)
+	s.ts = httptest.NewUnstartedServer(s.handler)
+	s.ConfigureServer(s.ts.Config)
+	s.ts.Start()
+	return s
+}
+
+// NewHandler generates the data model like New but starts no listener:
+// serve it from a listener of your own, set up by ConfigureServer
+// (cmd/hookscope-mock does). URL is "" and Close only ends the requests held
+// by a Delay fault.
+func NewHandler(opts ...Option) *Server {
 	cfg := config{seed: DefaultSeed, messages: DefaultMessages, clock: time.Now,
 		timeouts: Timeouts{ReadHeader: DefaultReadHeaderTimeout, Read: DefaultReadTimeout, Idle: DefaultIdleTimeout}}
 	for _, opt := range opts {
@@ -128,34 +162,52 @@ func New(opts ...Option) *Server {
 			opt(&cfg)
 		}
 	}
-	now := cfg.clock().UTC().Truncate(time.Millisecond)
-	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 0x9e3779b97f4a7c15))
-	g := &generator{ids: ids{rng: rng}, now: now}
-
 	s := &Server{cfg: cfg, routes: newRoutes(), closing: make(chan struct{}), idem: newIdemTable()}
-	s.secret = []byte(g.hex(32))
-	s.defaultOrg = "org_" + g.uuidV7(now.Add(-400*24*time.Hour))
-	s.apiKey = "am_test_" + g.hex(16)
-	s.st = newStore(rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
-	s.st.addKey(Key{Token: s.apiKey, Org: s.defaultOrg, Plan: PlanPro, Scopes: AllScopes()})
-	s.st.generate(g, s.defaultOrg, cfg.messages)
-
+	s.genNow = cfg.clock().UTC().Truncate(time.Millisecond)
+	id, st := s.generate()
+	s.st = st
+	s.ident.Store(id)
+	s.dataSeed.Store(cfg.seed)
+	s.admin.init(cfg.adminToken)
+	s.rate.enabled.Store(cfg.rateLimits)
 	s.handler = http.HandlerFunc(s.serveHTTP)
-	s.ts = httptest.NewUnstartedServer(s.handler)
-	s.ConfigureServer(s.ts.Config)
-	s.ts.Start()
 	return s
 }
 
-// URL is the server's base URL, http://127.0.0.1:port.
-func (s *Server) URL() string { return s.ts.URL }
+// generate builds the data of the server's seed and message count at
+// genNow: the same every time.
+func (s *Server) generate() (*identity, *store) {
+	now := s.genNow
+	rng := rand.New(rand.NewPCG(uint64(s.cfg.seed), 0x9e3779b97f4a7c15))
+	g := &generator{ids: ids{rng: rng}, now: now}
+	id := &identity{secret: []byte(g.hex(32))}
+	id.defaultOrg = "org_" + g.uuidV7(now.Add(-400*24*time.Hour))
+	id.apiKey = "am_test_" + g.hex(16)
+	st := newStore(rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
+	st.addKey(Key{Token: id.apiKey, Org: id.defaultOrg, Plan: PlanPro, Scopes: AllScopes()})
+	st.generate(g, id.defaultOrg, s.cfg.messages)
+	return id, st
+}
+
+// id is the server's current identity.
+func (s *Server) id() *identity { return s.ident.Load() }
+
+// URL is the server's base URL, http://127.0.0.1:port ("" for a server
+// made by NewHandler).
+func (s *Server) URL() string {
+	if s.ts == nil {
+		return ""
+	}
+	return s.ts.URL
+}
 
 // APIKey is the key of the default organization: plan pro, every scope.
-func (s *Server) APIKey() string { return s.apiKey }
+// Restore may change it (to the snapshot's).
+func (s *Server) APIKey() string { return s.id().apiKey }
 
 // DefaultOrgID is the id of the default organization, as analytics'
-// organization_id shows it.
-func (s *Server) DefaultOrgID() string { return s.defaultOrg }
+// organization_id shows it. Restore may change it (to the snapshot's).
+func (s *Server) DefaultOrgID() string { return s.id().defaultOrg }
 
 // Handler is the server's http.Handler, to serve the same API from another
 // listener. It shares the Server's data. ConfigureServer also gives that
@@ -165,12 +217,17 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Close stops the listener; requests held by a Delay fault end at once.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
-	s.ts.CloseClientConnections()
-	s.ts.Close()
+	if s.ts != nil {
+		s.ts.CloseClientConnections()
+		s.ts.Close()
+	}
 }
 
-// now is the server's clock in UTC.
-func (s *Server) now() time.Time { return s.cfg.clock().UTC() }
+// now is the server's clock in UTC: the configured clock moved by SetClock
+// and AdvanceClock.
+func (s *Server) now() time.Time {
+	return s.cfg.clock().UTC().Add(time.Duration(s.clockOffset.Load()))
+}
 
 // requestID derives the n-th request's id from the seed, so that two servers
 // with the same seed answer the same sequence of requests with the same bytes.
