@@ -108,7 +108,10 @@ func (a *app) exit(ctx context.Context, cmdPath string, err error) int {
 	}
 	var ue *usageError
 	var pe *hookscope.ParamError
+	var ec *exitCodeError
 	switch {
+	case errors.As(err, &ec):
+		return ec.code
 	case errors.As(err, &ue) || !a.inRun:
 		fmt.Fprintf(stderr, "hookscope: %v\nRun '%s --help' for usage.\n", err, cmdPath)
 		return exitUsage
@@ -241,6 +244,7 @@ stderr), 2 usage error, 130 interrupted.`,
 		a.webhooksCmd(),
 		a.failuresCmd(),
 		a.exportCmd(),
+		a.mockCmd(),
 	)
 	return root
 }
