@@ -52,7 +52,6 @@ func (s *Server) AdvanceClock(d time.Duration) error {
 	return s.SetClock(now.Add(d))
 }
 
-
 // profileOf is the behaviour of ep's deliveries: its generated profile (by
 // URL), or a healthy one for an endpoint created at runtime.
 func profileOf(ep *endpoint) *profile {

@@ -32,7 +32,12 @@
 // and the request's sequence number).
 //
 // Runtime changes: webhook CRUD through the API, AddKey for more keys and
-// organizations, AddMessage for more messages.
+// organizations, AddMessage for more messages. SetClock and AdvanceClock
+// move the server's "now" (meta.as_of, the default metrics window, the
+// analytics day); moving it forward makes the retries that fall due, with
+// the generator's outcome model. Reset goes back to the generated state;
+// Snapshot and Restore save and load the whole state as one versioned JSON
+// document (SnapshotFormat).
 //
 // # Figures
 //
@@ -126,4 +131,23 @@
 // Requests lists what reached the server: the last 10,000 requests, the
 // Authorization token redacted, each cut to at most 8 KiB of path, query and
 // header (values to 1 KiB), so that the journal's memory is bounded in bytes.
+// WithRateLimits switches on per-key rate limits by plan.
+//
+// # Admin API
+//
+// Everything above has an HTTP twin under /_mock/ (AdminPrefix), so that a
+// client in any language can drive the mock (cmd/hookscope-mock serves it):
+// GET /_mock/health (no token); GET/POST /_mock/keys, DELETE
+// /_mock/keys/{token}; GET/POST /_mock/messages; GET/POST/DELETE
+// /_mock/faults; GET/DELETE /_mock/requests; GET/PUT /_mock/clock, POST
+// /_mock/clock/advance; GET/PUT /_mock/rate-limits; POST /_mock/reset;
+// GET/PUT /_mock/snapshot. It takes the admin token (AdminToken,
+// WithAdminToken), never an API key, and the admin token never opens the
+// API. Its handlers call the exported methods (Keys, AddKey, RemoveKey,
+// Messages, AddMessage, Faults, InjectFault, ClearFaults, Requests,
+// ClearRequests, Now, SetClock, AdvanceClock, SetRateLimits, Reset,
+// Snapshot, Restore): one implementation. Bodies are strict JSON; bad input
+// is a 400 INVALID_REQUEST whose error.field names the field. Its OpenAPI
+// document is admin.openapi.yaml, beside this package's source. Admin
+// requests are not journaled and meet no fault and no rate limit.
 package mockserver
