@@ -432,6 +432,8 @@ type adminRequest struct {
 	Query   map[string][]string `json:"query"`
 	Headers map[string][]string `json:"headers"`
 	Status  int                 `json:"status"`
+	// Truncated: the journal cut the request's long values.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 const (
@@ -479,7 +481,7 @@ func (s *Server) adminRequests(w http.ResponseWriter, _ *http.Request, q url.Val
 		if headers == nil {
 			headers = map[string][]string{}
 		}
-		out = append(out, adminRequest{rec.Method, rec.Path, query, headers, rec.Status})
+		out = append(out, adminRequest{rec.Method, rec.Path, query, headers, rec.Status, rec.Truncated})
 	}
 	return writeAdminJSON(w, http.StatusOK, struct {
 		Data []adminRequest `json:"data"`

@@ -258,14 +258,30 @@ func TestReset(t *testing.T) {
 	adminDo(t, srv.Handler(), http.MethodGet, "/v1/logs", srv.APIKey(), "")
 	require.NotEmpty(t, srv.Requests())
 
+	create := func() string {
+		req := httptest.NewRequest(http.MethodPost, "/api/v0/webhooks", strings.NewReader(`{"name":"n","url":"https://n.example/h"}`))
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+		req.Header.Set("Idempotency-Key", "same-key")
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+		var wh struct{ ID string }
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &wh))
+		return wh.ID
+	}
+	create()
+
 	srv.Reset()
+	assert.Empty(t, srv.Requests())
+	id := create()
+	code, _, _ := adminDo(t, srv.Handler(), http.MethodGet, "/api/v0/webhooks/"+id, srv.APIKey(), "")
+	assert.Equal(t, http.StatusOK, code, "the Idempotency-Key was forgotten: the write after Reset made a webhook")
 	assert.Equal(t, before, srv.OutboundMessageIDs())
 	assert.Len(t, srv.Keys(), 1)
 	assert.Empty(t, srv.Faults())
-	assert.Empty(t, srv.Requests())
 	assert.Equal(t, fixedNow, srv.Now())
 	assert.True(t, srv.RemoveKey(srv.APIKey()))
 	assert.False(t, srv.RemoveKey(srv.APIKey()))
-	code, _, _ := adminDo(t, srv.Handler(), http.MethodGet, "/v1/logs", srv.APIKey(), "")
+	code, _, _ = adminDo(t, srv.Handler(), http.MethodGet, "/v1/logs", srv.APIKey(), "")
 	assert.Equal(t, http.StatusUnauthorized, code, "a removed key is refused")
 }
