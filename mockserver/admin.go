@@ -129,7 +129,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			writeAdminError(w, errInternal("an internal error occurred"))
+			writeAdminError(w, errInternal())
 		}
 	}()
 	rt, arg, allowed := matchAdmin(r.Method, r.URL.EscapedPath())
@@ -198,7 +198,7 @@ type adminErrorBody struct {
 func writeAdminJSON(w http.ResponseWriter, status int, v any) *apiError {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return errInternal("encoding the answer failed")
+		return errInternal()
 	}
 	writeRaw(w, status, b)
 	return nil

@@ -581,7 +581,7 @@ func (s *Server) adminReset(w http.ResponseWriter, r *http.Request, _ url.Values
 func (s *Server) adminSnapshot(w http.ResponseWriter, _ *http.Request, _ url.Values, _ string) *apiError {
 	var buf bytes.Buffer
 	if err := s.Snapshot(&buf); err != nil {
-		return errInternal("the snapshot failed")
+		return errInternal()
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", `attachment; filename="hookscope-mock-state.json"`)
