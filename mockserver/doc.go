@@ -127,6 +127,23 @@
 // /_mock/response-bodies/ and expire BodyURLValidity after they were made,
 // by the server's clock.
 //
+// Writes (create, update, delete of webhooks) honour an Idempotency-Key of
+// 1 to 255 printable ASCII characters, scoped to the organization and the
+// method: the first 2xx answer is kept 24 hours by the server's clock and
+// replayed, status and body, for the same key, path and body, and nothing is
+// written again; the same key with another path or body is 422
+// IDEMPOTENCY_KEY_REUSED, and while the first request is still being
+// processed, 409 IDEMPOTENCY_KEY_IN_USE. An answer that is not a 2xx is not
+// kept. The server keeps a hash of each request, not the request, and at
+// most 10,000 keys or 32 MiB of answers: past either, the oldest keys are
+// forgotten first.
+//
+// Request bodies are at most 1 MiB: a larger declared length is a 400 before
+// any of the body is read (a client that sent "Expect: 100-continue" gets it
+// instead of "100 Continue"). Connections have time limits (Timeouts:
+// 10 s for the headers, 1 minute for the whole request, 2 minutes idle), so
+// that a stalled client cannot hold one forever.
+//
 // InjectFault makes paths fail, answer late or drop the connection;
 // Requests lists what reached the server: the last 10,000 requests, the
 // Authorization token redacted, each cut to at most 8 KiB of path, query and
