@@ -178,8 +178,8 @@ func ExampleMetricsService_Webhooks_priorPeriod() {
 	// 12:00   7 (prior  11)
 	// 13:00   9 (prior   8)
 	// 14:00   3 (prior   7)
-	// 15:00   0 (prior   5)
-	// total 48 vs 62: -22.6%
+	// 15:00   0 (prior   0)
+	// total 48 vs 57: -15.8%
 }
 
 // A plan gate: a free key asks for hourly metrics. errors.Is matches the

@@ -77,9 +77,11 @@ const (
 // CompareTo adds a comparison series to a metrics query.
 type CompareTo string
 
-// ComparePriorPeriod gives every bucket the value of the same bucket in the
-// window of equal length just before From (MetricBucket.PriorValue), and the
-// series PriorFrom and PriorTo.
+// ComparePriorPeriod gives every bucket the value of the same span in the
+// window of equal length just before From (MetricBucket.PriorValue): the
+// bucket's counted span shifted back by To − From, so that a partial bucket
+// compares with the same partial span, never with a whole bucket. The
+// series gains PriorFrom and PriorTo.
 const ComparePriorPeriod CompareTo = "prior_period"
 
 // Limits of GET /v1/metrics/*.
@@ -98,9 +100,11 @@ type WebhookMetricsParams struct {
 	// Metric is required: MetricDelivered, MetricFailed or MetricRetried.
 	Metric Metric `url:"metric"`
 	// From starts the window (inclusive); default To minus 24 hours. Buckets
-	// start at From floored to the granularity.
+	// start at From floored to the granularity; the first counts only the
+	// events from From on.
 	From time.Time `url:"from,omitempty" layout:"2006-01-02T15:04:05.999999999Z07:00"`
-	// To ends the window; default now. The last bucket is the one containing To.
+	// To ends the window (exclusive); default now. The last bucket is the one
+	// containing To, and it counts only the events before To.
 	To time.Time `url:"to,omitempty" layout:"2006-01-02T15:04:05.999999999Z07:00"`
 	// Granularity is the bucket width; default GranularityHour.
 	Granularity Granularity `url:"granularity,omitempty"`
@@ -140,15 +144,18 @@ type MetricSeries struct {
 
 // MetricBucket is one bucket row.
 type MetricBucket struct {
-	// BucketStart is the start of the bucket.
+	// BucketStart is the start of the bucket. A bucket counts the events of
+	// the part of its span inside the window: the first and the last may be
+	// partial.
 	BucketStart time.Time `json:"bucket_start"`
 	// Value is the count; nil when the bucket starts after meta.as_of (not
 	// aggregated yet), which is not the same as 0 (nothing happened).
 	Value *int64 `json:"value"`
 	// Group is the group's value with GroupBy, else "".
 	Group string `json:"group,omitempty"`
-	// PriorValue is the same bucket's value in the prior period, with
-	// ComparePriorPeriod; nil when absent or not aggregated.
+	// PriorValue is the count of the same span in the prior period (the
+	// bucket's counted span shifted back by the window's length), with
+	// ComparePriorPeriod; nil when absent.
 	PriorValue *int64 `json:"prior_value,omitempty"`
 }
 

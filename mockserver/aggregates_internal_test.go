@@ -191,8 +191,11 @@ func bruteWebhook(s *Server, ep *endpoint, now time.Time, events int) webhookRes
 }
 
 // bruteMetric recomputes a /v1/metrics/webhooks series: value by bucket
-// start and group, from every attempt.
-func bruteMetric(s *Server, metric string, groupBy string, b0, nb, g int64, asOf time.Time) map[string]int64 {
+// start and group, from every attempt. A bucket counts the attempts of its
+// span inside [from, to), and not after asOf when it starts at or before
+// asOf (a bucket that starts after asOf has no value); shift > 0 reads the
+// same spans shift seconds earlier (the prior period).
+func bruteMetric(s *Server, metric string, groupBy string, b0, nb, g, from, to, shift int64, asOf time.Time) map[string]int64 {
 	out := map[string]int64{}
 	for _, m := range rawOutbound(s, s.DefaultOrgID()) {
 		for _, a := range m.attempts {
@@ -205,9 +208,9 @@ func bruteMetric(s *Server, metric string, groupBy string, b0, nb, g int64, asOf
 			case "retried":
 				ok = a.no > 1
 			}
-			sec := a.at.Unix()
-			minute := floorDiv(sec, 60) * 60
-			if !ok || sec < b0 || sec >= b0+nb*g || minute > asOf.Unix() {
+			sec := a.at.Unix() + shift // where it lands on the window's grid
+			start := floorDiv(sec-b0, g)*g + b0
+			if !ok || sec < from || sec >= to || (start <= asOf.Unix() && sec > asOf.Unix()) || (shift == 0 && start > asOf.Unix()) {
 				continue
 			}
 			group := ""
@@ -219,7 +222,7 @@ func bruteMetric(s *Server, metric string, groupBy string, b0, nb, g int64, asOf
 			case "http_status_class":
 				group = classNames[a.statusClass()]
 			}
-			out[fmt.Sprint(floorDiv(sec-b0, g)*g+b0, "/", group)]++
+			out[fmt.Sprint(start, "/", group)]++
 		}
 	}
 	return out
@@ -272,7 +275,7 @@ func checkAggregates(t *testing.T, s *Server, now time.Time) {
 		{"retried", "minute", "kind", now.Add(-150 * time.Minute), now.Add(7 * time.Minute)},
 		{"failed", "hour", "", now.Add(-71*time.Hour - 13*time.Minute), now.Add(-5 * time.Hour)},
 	} {
-		v := url.Values{"metric": {q.metric}, "granularity": {q.gran}, "limit": {"5000"},
+		v := url.Values{"metric": {q.metric}, "granularity": {q.gran}, "limit": {"5000"}, "compare_to": {"prior_period"},
 			"from": {q.from.Format(time.RFC3339)}, "to": {q.to.Format(time.RFC3339)}}
 		if q.groupBy != "" {
 			v.Set("group_by", q.groupBy)
@@ -288,15 +291,31 @@ func checkAggregates(t *testing.T, s *Server, now time.Time) {
 		b0 := floorDiv(from, g) * g
 		nb := (floorDiv(to, g)*g-b0)/g + 1
 		s.st.mu.RLock()
-		want := bruteMetric(s, q.metric, q.groupBy, b0, nb, g, now)
+		want := bruteMetric(s, q.metric, q.groupBy, b0, nb, g, from, to, 0, now)
+		wantPrior := bruteMetric(s, q.metric, q.groupBy, b0, nb, g, from, to, to-from, now)
 		s.st.mu.RUnlock()
-		got := map[string]int64{}
+		// Rows exist for the groups with an event in the window only.
+		groups := map[string]bool{}
+		for k := range want {
+			groups[k[strings.IndexByte(k, '/'):]] = true
+		}
+		for k := range wantPrior {
+			if q.groupBy != "" && !groups[k[strings.IndexByte(k, '/'):]] {
+				delete(wantPrior, k)
+			}
+		}
+		got, gotPrior := map[string]int64{}, map[string]int64{}
 		for _, b := range resp.Data.Buckets {
+			key := fmt.Sprint(b.BucketStart.Unix(), "/", b.Group)
 			if b.Value != nil && *b.Value != 0 {
-				got[fmt.Sprint(b.BucketStart.Unix(), "/", b.Group)] = *b.Value
+				got[key] = *b.Value
+			}
+			if b.PriorValue != nil && *b.PriorValue != 0 {
+				gotPrior[key] = *b.PriorValue
 			}
 		}
 		require.Equal(t, want, got, "metric %+v at %s", q, now)
+		require.Equal(t, wantPrior, gotPrior, "prior of metric %+v at %s", q, now)
 	}
 }
 

@@ -51,18 +51,22 @@
 //     counts failed attempts, retried counts attempts with attempt_no > 1,
 //     each in the bucket of the attempt's created_at. group_by kind and
 //     endpoint_id use the message's endpoint; http_status_class the attempt's
-//     status class. The counts come from rollups kept on insert per minute,
+//     status class. The counts come from rollups kept on insert per second, minute,
 //     hour and UTC day: a query reads whole days and hours from the coarser
-//     ones and only partial hours from the minutes.
+//     ones and only partial spans from the minutes and seconds.
 //   - /v1/metrics/messages: messages.inbound.received counts inbound messages
 //     at created_at, messages.outbound.sent outbound messages at created_at
 //     (class: of the last attempt; messages without an attempt are in no
 //     http_status_class group), messages.outbound.delivered succeeded
 //     messages at their successful attempt, messages.outbound.failed
 //     failed_permanent messages at their last attempt.
-//   - compare_to=prior_period: the window shifted back by its length rounded
-//     down to whole buckets (at least one bucket); prior_from and prior_to are
-//     from and to shifted by the same amount.
+//   - Windows: a bucket counts the events of the part of its span inside
+//     [from, to) (the first and the last bucket may be partial), and of a
+//     bucket that contains the watermark (meta.as_of, the clock's now) only
+//     the events up to it. compare_to=prior_period: each bucket's prior_value
+//     counts the same span shifted back by the window's length (to − from),
+//     a partial bucket the same partial span; prior_from and prior_to are
+//     from and to shifted by it.
 //   - /v1/logs last_error: the error of the latest failed attempt of a
 //     message that has not succeeded; absent on a succeeded message.
 //   - delivery_stats of an endpoint: total_events = its outbound messages (=

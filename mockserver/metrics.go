@@ -69,7 +69,7 @@ type metricsQuery struct {
 
 	// Resolved by resolveWindow.
 	g, b0, nb  int64 // bucket size (s), first bucket's start, number of buckets
-	priorShift int64 // how far back the prior period is (s)
+	priorShift int64 // how far back the prior period is (s): the window's length
 }
 
 // parseMetricsQuery reads and checks a metrics request's parameters, in the
@@ -151,9 +151,9 @@ func (q *metricsQuery) resolveWindow(plan Plan, now time.Time) *apiError {
 	if q.nb > hookscope.MetricsMaxBuckets {
 		return tooManyBuckets(q.nb)
 	}
-	// Prior period: the window shifted back by its length, rounded down to
-	// whole buckets (at least one), so that each bucket compares with a whole bucket.
-	q.priorShift = max(floorDiv(q.to.Unix()-q.from.Unix(), q.g), 1) * q.g
+	// Prior period: the window shifted back by its length, so that each
+	// bucket, partial ones included, compares with the same span of it.
+	q.priorShift = q.to.Unix() - q.from.Unix()
 	return nil
 }
 
@@ -178,9 +178,11 @@ func (s *store) metricsSeries(orgID string, q metricsQuery, asOf int64) (cur, pr
 		return "", true
 	}
 	metric := q.fam.metrics[q.metric]
-	cur = o.sumBucketsLocked(metric, q.b0, q.nb, q.g, asOf, groupName)
+	w := sumWindow{b0: q.b0, nb: q.nb, g: q.g, from: q.from.Unix(), to: q.to.Unix(), asOf: asOf}
+	cur = o.sumBucketsLocked(metric, w, groupName)
 	if q.compareTo != "" {
-		prior = o.sumBucketsLocked(metric, q.b0-q.priorShift, q.nb, q.g, asOf, groupName)
+		w.shift = q.priorShift
+		prior = o.sumBucketsLocked(metric, w, groupName)
 	}
 	return cur, prior
 }

@@ -6,15 +6,18 @@ import (
 	"time"
 )
 
-// Rollup levels: the unit of each, in seconds, is rollSizes[level].
+// Rollup levels: the unit of each, in seconds, is rollSizes[level]. The
+// second level lets a window start and end at any second (a partial bucket
+// counts exactly the part of its span inside the window).
 const (
-	rollMinute = iota
+	rollSecond = iota
+	rollMinute
 	rollHour
 	rollDay
 	rollLevels
 )
 
-var rollSizes = [rollLevels]int64{60, 3600, 86400}
+var rollSizes = [rollLevels]int64{1, 60, 3600, 86400}
 
 // Rollup metrics.
 const (
@@ -93,8 +96,8 @@ func (l *rollLevel) drop(unit int64, entries []rollEntry, i int) {
 	}
 }
 
-// count adds n to the counter (minute of t, ep, metric, class) and to those
-// of t's hour and UTC day.
+// count adds n to the counter (second of t, ep, metric, class) and to those
+// of t's minute, hour and UTC day.
 func (o *org) count(t time.Time, ep int32, metric, class uint8, n int64) {
 	sec := t.Unix()
 	for lv := range o.roll {
@@ -102,42 +105,67 @@ func (o *org) count(t time.Time, ep int32, metric, class uint8, n int64) {
 	}
 }
 
-// bucketSums is one sum of sumBucketsLocked: one metric into nb buckets of
-// g seconds from b0, per group (out by group name).
+// bucketSums is one sum of sumBucketsLocked: one metric into nb buckets,
+// per group (out by group name).
 type bucketSums struct {
-	metric    uint8
-	b0, nb, g int64
-	group     func(rollEntry) (string, bool)
-	out       map[string][]int64
-	roll      *[rollLevels]rollLevel
+	metric uint8
+	nb     int64
+	bucket int64 // the bucket the units being covered count in
+	group  func(rollEntry) (string, bool)
+	out    map[string][]int64
+	roll   *[rollLevels]rollLevel
 }
 
-// sumBucketsLocked sums metric over nb buckets of g seconds from b0, per
-// group, counting only minutes that start at or before asOf.
+// sumWindow is what sumBucketsLocked sums: nb buckets of g seconds from b0,
+// each counting the part of its span inside [from, to) and, when the bucket
+// starts at or before asOf, not after asOf (the aggregation watermark); all
+// of it read shift seconds earlier (the prior period; 0 for the window
+// itself).
+type sumWindow struct {
+	b0, nb, g      int64
+	from, to, asOf int64
+	shift          int64
+}
+
+// span is the part of bucket i's span that w counts, before the shift.
+func (w sumWindow) span(i int64) (lo, hi int64) {
+	start := w.b0 + i*w.g
+	lo, hi = max(start, w.from), min(start+w.g, w.to)
+	if start <= w.asOf {
+		hi = min(hi, w.asOf+1)
+	}
+	return lo, hi
+}
+
+// sumBucketsLocked sums metric over w's buckets, per group.
 //
-// The window is covered by the coarsest rollup units that fit in a bucket
-// (days for day buckets, hours for hour and day buckets) and lie wholly in
-// it, and by minutes for the rest (a partial hour at the watermark), so a
-// query reads O(buckets + groups) counters, whatever the number of messages.
-func (o *org) sumBucketsLocked(metric uint8, b0, nb, g, asOf int64, group func(rollEntry) (string, bool)) map[string][]int64 {
-	bs := &bucketSums{metric: metric, b0: b0, nb: nb, g: g, group: group,
-		out: make(map[string][]int64), roll: &o.roll}
-	top := rollMinute
-	for top+1 < rollLevels && rollSizes[top+1] <= g {
+// Each bucket's span is covered by the coarsest rollup units that fit in a
+// bucket (days for day buckets, hours for hour buckets, …) and lie wholly in
+// it, and by finer units at its edges (a partial bucket, or a prior period
+// shifted by a length that is not a whole number of units), so a query
+// reads O(buckets + groups) counters, whatever the number of messages.
+func (o *org) sumBucketsLocked(metric uint8, w sumWindow, group func(rollEntry) (string, bool)) map[string][]int64 {
+	bs := &bucketSums{metric: metric, nb: w.nb, group: group, out: make(map[string][]int64), roll: &o.roll}
+	top := rollSecond
+	for top+1 < rollLevels && rollSizes[top+1] <= w.g {
 		top++
 	}
-	bs.cover(b0, min(b0+nb*g, asOf+1), top)
+	for i := range w.nb {
+		lo, hi := w.span(i)
+		bs.bucket = i
+		bs.cover(lo-w.shift, hi-w.shift, top)
+	}
 	return bs.out
 }
 
 // cover adds the units of level lv (and finer ones at the edges) that lie
-// in [lo, hi).
+// in [lo, hi) to bs.bucket.
 func (bs *bucketSums) cover(lo, hi int64, lv int) {
 	if lo >= hi {
 		return
 	}
 	a, z := lo, hi
-	if lv > rollMinute {
+	if lv > rollSecond {
 		size := rollSizes[lv]
 		a, z = -floorDiv(-lo, size)*size, floorDiv(hi, size)*size
 		if a >= z {
@@ -150,13 +178,13 @@ func (bs *bucketSums) cover(lo, hi int64, lv int) {
 	l := &bs.roll[lv]
 	i := sort.Search(len(l.keys), func(i int) bool { return l.keys[i] >= a })
 	for ; i < len(l.keys) && l.keys[i] < z; i++ {
-		bs.addUnit(l.keys[i], l.m[l.keys[i]])
+		bs.addUnit(l.m[l.keys[i]])
 	}
 }
 
-// addUnit adds the entries of the unit starting at unit to its bucket.
-func (bs *bucketSums) addUnit(unit int64, entries []rollEntry) {
-	bucket := (unit - bs.b0) / bs.g
+// addUnit adds the entries of a unit to bs.bucket.
+func (bs *bucketSums) addUnit(entries []rollEntry) {
+	bucket := bs.bucket
 	for _, e := range entries {
 		if e.metric != bs.metric {
 			continue

@@ -58,8 +58,8 @@ type org struct {
 	outboundBy map[filterKey][]*message
 	// inbound messages sorted by (created_at, id) ascending.
 	inbound []*message
-	// roll holds the counters of the metrics endpoints per minute, per hour
-	// and per UTC day (rollMinute, rollHour, rollDay), kept on insert.
+	// roll holds the counters of the metrics endpoints per second, minute,
+	// hour and UTC day (rollSecond … rollDay), kept on insert.
 	roll [rollLevels]rollLevel
 	// days holds the analytics aggregates of each UTC day, kept on insert.
 	days map[int64]*dayAgg
