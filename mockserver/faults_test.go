@@ -74,12 +74,13 @@ func TestFaultRetriedBySDK(t *testing.T) {
 	t.Parallel()
 	srv, _ := newServer(t, mockserver.WithMessages(50))
 	c := newClient(t, srv, srv.APIKey(), hookscope.WithMaxRetries(3), hookscope.WithRetryWait(time.Millisecond, 10*time.Millisecond))
-	srv.InjectFault(mockserver.Fault{Path: "/v1/logs", Status: 503, Times: 2, RetryAfter: time.Second})
-	start := time.Now()
+	// No Retry-After: the client's own 1-10 ms backoff, no stopwatch (the
+	// SDK's tests check that it sleeps a Retry-After, with their sleeper;
+	// TestFaultStatus checks the header the fault sends).
+	srv.InjectFault(mockserver.Fault{Path: "/v1/logs", Status: 503, Times: 2})
 	page, err := c.Logs.List(context.Background(), &hookscope.LogListParams{Limit: 5})
 	must(t, err)
 	eq(t, len(page.Data), 5, "rows after two 503s")
-	check(t, time.Since(start) >= 2*time.Second, "Retry-After honoured: %v", time.Since(start))
 	var statuses []int
 	for _, r := range srv.Requests() {
 		if r.Path == "/v1/logs" {
