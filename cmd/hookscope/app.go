@@ -102,6 +102,9 @@ func (a *app) exit(ctx context.Context, cmdPath string, err error) int {
 		return exitOK
 	}
 	stderr := a.sys.Stderr
+	if ec, ok := errors.AsType[*exitCodeError](err); ok {
+		return ec.code
+	}
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err())) {
 		fmt.Fprintln(stderr, "hookscope: interrupted")
 		return exitInterrupted

@@ -10,6 +10,7 @@
 //	hookscope webhooks list|get|create|update|delete
 //	hookscope failures --since 7d        permanently failed messages, grouped
 //	hookscope export logs --format ndjson --out logs.ndjson --state logs.state
+//	hookscope mock -addr 127.0.0.1:8080  the mock server (hookscope-mock's flags)
 //
 // It reads the key from --api-key or HOOKSCOPE_API_KEY and the API's address
 // from --base-url or HOOKSCOPE_BASE_URL. Without a key it runs against an

@@ -2,52 +2,71 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"io"
+	"errors"
 	"net/http"
+	"os/exec"
+	"regexp"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// "hookscope mock" runs the hookscope-mock command's code: its flags, its
-// exit codes, its server.
+// TestMockCommand runs hookscope mock as a process, drives hookscope against
+// it through HOOKSCOPE_BASE_URL and HOOKSCOPE_API_KEY, and stops it with
+// SIGINT: it exits 0, as hookscope-mock does.
 func TestMockCommand(t *testing.T) {
-	t.Parallel()
-	var out, errOut syncBuffer
-	code := run(context.Background(), []string{"mock", "-h"}, &system{Stdout: &out, Stderr: &errOut})
-	assert.Equal(t, exitOK, code)
-	assert.Contains(t, out.String(), "Usage: hookscope-mock [flags]")
-	assert.Contains(t, out.String(), "-admin-token")
-
-	out, errOut = syncBuffer{}, syncBuffer{}
-	code = run(context.Background(), []string{"mock", "-messages", "-1"}, &system{Stdout: &out, Stderr: &errOut})
-	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, errOut.String(), "-messages must not be negative")
-
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"mock", "-addr", "127.0.0.1:0", "-messages", "30", "-admin-token", "adm_cli", "-log", "off"},
-			&system{Stdout: pw, Stderr: &errOut})
-		_ = pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	var base string
-	for base == "" && lines.Scan() {
-		base, _ = strings.CutPrefix(lines.Text(), "hookscope mock listening on ")
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT on Windows")
 	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	require.NotEmpty(t, base, "stderr: %s", errOut.String())
-	req, _ := http.NewRequest(http.MethodGet, base+"/_mock/clock", nil)
-	req.Header.Set("Authorization", "Bearer adm_cli")
-	resp, err := http.DefaultClient.Do(req)
+	t.Parallel()
+	mock := command(t, nil, "mock", "-addr", "127.0.0.1:0", "-messages", "300", "-clock", "2026-01-15T12:00:00Z")
+	stdout, err := mock.StdoutPipe()
 	require.NoError(t, err)
-	_ = resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	cancel()
-	assert.Equal(t, exitOK, <-done)
+	require.NoError(t, mock.Start())
+	defer func() { _ = mock.Process.Kill() }()
+
+	// Read the banner up to the API key.
+	lines := bufio.NewScanner(stdout)
+	var banner strings.Builder
+	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	keyRE := regexp.MustCompile(`am_test_\S+`)
+	for lines.Scan() {
+		banner.WriteString(lines.Text() + "\n")
+		if urlRE.MatchString(banner.String()) && keyRE.MatchString(banner.String()) {
+			break
+		}
+	}
+	base, key := urlRE.FindString(banner.String()), keyRE.FindString(banner.String())
+	require.NotEmpty(t, base, banner.String())
+	require.NotEmpty(t, key, banner.String())
+	go func() { // keep the pipe drained
+		for lines.Scan() {
+		}
+	}()
+
+	res := runCLI(t, cliOpts{env: map[string]string{"HOOKSCOPE_BASE_URL": base, "HOOKSCOPE_API_KEY": key}}, "webhooks", "list", "-o", "csv")
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.Equal(t, 9, strings.Count(res.stdout, "\n"), "a header and the 8 generated endpoints")
+
+	require.NoError(t, mock.Process.Signal(syscall.SIGINT))
+	err = mock.Wait()
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		t.Fatalf("hookscope mock exited %d after SIGINT, want 0", exitErr.ExitCode())
+	}
+	require.NoError(t, err)
+	_, err = http.Get(base + "/_mock/health")
+	assert.Error(t, err, "the server is gone")
+}
+
+// TestMockCommandBadFlag checks that the mock's usage errors exit 2.
+func TestMockCommandBadFlag(t *testing.T) {
+	t.Parallel()
+	res := runCLI(t, cliOpts{}, "mock", "-no-such-flag")
+	assert.Equal(t, exitUsage, res.code)
+	assert.Contains(t, res.stderr, "no-such-flag")
 }
