@@ -239,7 +239,7 @@ func mockSpecSDKTraffic(t *testing.T, srv *mockserver.Server, c *hookscope.Clien
 	sent++
 	for _, p := range []*hookscope.WebhookUpdateParams{
 		{Name: new("Spec check (renamed)")}, {URL: new("https://spec.example/v2")}, {IsActive: new(false)},
-		{IsActive: new(true)}, {}, {Name: new("All three"), URL: new("https://spec.example/v3"), IsActive: new(false)},
+		{IsActive: new(true)}, {EventTypes: []string{"order.created"}}, {Name: new("All three"), URL: new("https://spec.example/v3"), IsActive: new(false)},
 	} {
 		_, err := c.Webhooks.Update(ctx, created.ID, p)
 		require.NoError(t, err)

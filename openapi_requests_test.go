@@ -416,7 +416,7 @@ func callEverySDKMethod(t *testing.T, c *hookscope.Client) {
 	assert.Equal(t, hookscope.KindNumber, updated.Kind)
 	_, err = c.Webhooks.Update(ctx, endpointID, &hookscope.WebhookUpdateParams{IsActive: new(true)})
 	require.NoError(t, err)
-	_, err = c.Webhooks.Update(ctx, endpointID, nil)
+	_, err = c.Webhooks.Update(ctx, endpointID, &hookscope.WebhookUpdateParams{EventTypes: []string{"order.created"}})
 	require.NoError(t, err)
 
 	require.NoError(t, c.Webhooks.Delete(ctx, endpointID))

@@ -155,20 +155,35 @@ type WebhookListParams struct {
 	Cursor string `url:"cursor,omitempty"`
 }
 
+// WebhookMaxEventTypes is the most event types a webhook can subscribe to.
+const WebhookMaxEventTypes = 100
+
 // WebhookCreateParams is the body of POST /api/v0/webhooks.
 type WebhookCreateParams struct {
 	// Name is required: the human-readable name.
 	Name string `json:"name"`
 	// URL is required and must be a valid HTTPS URL.
 	URL string `json:"url"`
+	// EventTypes are the event types to subscribe to: at most
+	// WebhookMaxEventTypes non-empty strings. Empty: every event type of the
+	// organization.
+	EventTypes []string `json:"event_types,omitempty"`
+	// IsActive says whether deliveries start at once; nil is true, and
+	// new(false) creates a paused webhook.
+	IsActive *bool `json:"isActive,omitempty"`
 }
 
 // WebhookUpdateParams is the body of PATCH /api/v0/webhooks/{id}. A nil
-// field is left unchanged; new(false) sets IsActive to false.
+// field is left unchanged; new(false) sets IsActive to false. At least one
+// field must be set. A field set to the value it already has changes
+// nothing, and an update that changes nothing leaves UpdatedAt as it was.
 type WebhookUpdateParams struct {
 	Name     *string `json:"name,omitempty"`
 	URL      *string `json:"url,omitempty"`
 	IsActive *bool   `json:"isActive,omitempty"`
+	// EventTypes, when not empty, replaces the subscribed event types: at
+	// most WebhookMaxEventTypes non-empty strings.
+	EventTypes []string `json:"event_types,omitempty"`
 }
 
 // WebhookPage is one page of GET /api/v0/webhooks.
@@ -272,7 +287,9 @@ func (w *Webhook) check() error {
 }
 
 // Create sends POST /api/v0/webhooks and returns the new webhook (201). The
-// name is required and the URL must be a valid HTTPS URL. Requires
+// name is required, the URL must be a valid HTTPS URL and EventTypes holds
+// at most WebhookMaxEventTypes non-empty strings; the SDK checks them before
+// any request. Requires
 // webhook:write. The request carries an Idempotency-Key, so a retried create
 // makes one webhook.
 func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParams, opts ...Option) (*Webhook, error) {
@@ -285,6 +302,9 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 	if err := checkHTTPSURL(params.URL); err != nil {
 		return nil, err
 	}
+	if err := checkEventTypes(params.EventTypes); err != nil {
+		return nil, err
+	}
 	wh := new(Webhook)
 	if err := s.client.do(ctx, request{opts: opts, method: http.MethodPost, path: "/api/v0/webhooks", body: params}, wh); err != nil {
 		return nil, err
@@ -293,13 +313,18 @@ func (s *WebhooksService) Create(ctx context.Context, params *WebhookCreateParam
 }
 
 // Update sends PATCH /api/v0/webhooks/{id}: each non-nil field of params is
-// set, the rest left unchanged. Requires webhook:write.
+// set, the rest left unchanged. Params that set nothing are refused before
+// any request (the API answers 400 to an empty update). Requires
+// webhook:write.
 func (s *WebhooksService) Update(ctx context.Context, webhookID string, params *WebhookUpdateParams, opts ...Option) (*Webhook, error) {
 	if err := checkEndpointID("webhook_id", webhookID); err != nil {
 		return nil, err
 	}
-	if params == nil {
-		params = &WebhookUpdateParams{}
+	if params == nil || (params.Name == nil && params.URL == nil && params.IsActive == nil && len(params.EventTypes) == 0) {
+		return nil, paramErrorf("params", "set nothing to update (name, url, isActive or event_types)")
+	}
+	if err := checkEventTypes(params.EventTypes); err != nil {
+		return nil, err
 	}
 	if params.Name != nil && strings.TrimSpace(*params.Name) == "" {
 		return nil, paramErrorf("name", "must not be empty")
@@ -322,6 +347,19 @@ func (s *WebhooksService) Delete(ctx context.Context, webhookID string, opts ...
 		return err
 	}
 	return s.client.do(ctx, request{opts: opts, method: http.MethodDelete, route: routeWebhook, path: "/api/v0/webhooks/" + escapePath(webhookID)}, nil)
+}
+
+// checkEventTypes applies the API's rule for a webhook's event types.
+func checkEventTypes(types []string) error {
+	if len(types) > WebhookMaxEventTypes {
+		return paramErrorf("event_types", "holds %d event types; at most %d", len(types), WebhookMaxEventTypes)
+	}
+	for i, t := range types {
+		if strings.TrimSpace(t) == "" {
+			return paramErrorf("event_types", "item %d is empty", i)
+		}
+	}
+	return nil
 }
 
 func checkWebhookListParams(params *WebhookListParams) (*WebhookListParams, error) {

@@ -208,6 +208,43 @@ func TestWebhooksAll(t *testing.T) {
 	})
 }
 
+// TestWriteParamsRefused: bodies the API would refuse never leave the SDK.
+func TestWriteParamsRefused(t *testing.T) {
+	t.Parallel()
+	tooMany := make([]string, hookscope.WebhookMaxEventTypes+1)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprint("event.", i)
+	}
+	tests := []struct {
+		name  string
+		call  func(context.Context, *hookscope.Client) error
+		param string
+	}{
+		{"update nothing", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{}), "params"},
+		{"update nil params", webhookUpdateCall(testEndpointID, nil), "params"},
+		{"update empty event type", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{EventTypes: []string{"a", " "}}), "event_types"},
+		{"update 101 event types", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{EventTypes: tooMany}), "event_types"},
+		{"create empty event type", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "https://x.example", EventTypes: []string{""}}), "event_types"},
+		{"create 101 event types", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "https://x.example", EventTypes: tooMany}), "event_types"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFakeAPI(t)
+			err := tt.call(context.Background(), c)
+			var pe *hookscope.ParamError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tt.param, pe.Param)
+			assert.Equal(t, 0, f.count(), "no request sent")
+		})
+	}
+	// 100 event types are allowed.
+	c, f := newFakeAPI(t)
+	f.on("POST", "/api/v0/webhooks", respond(201, bodyWebhook))
+	_, err := c.Webhooks.Create(context.Background(), &hookscope.WebhookCreateParams{Name: "n", URL: "https://x.example", EventTypes: tooMany[:100]})
+	require.NoError(t, err)
+}
+
 func TestWriteBodies(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -218,8 +255,10 @@ func TestWriteBodies(t *testing.T) {
 	}{
 		{"create", "POST", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "Order events", URL: "https://customer.app/webhooks"}),
 			`{"name":"Order events","url":"https://customer.app/webhooks"}`},
-		{"update nothing", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{}), `{}`},
-		{"update nil params", "PATCH", webhookUpdateCall(testEndpointID, nil), `{}`},
+		{"create with event types, paused", "POST", webhookCreateCall(&hookscope.WebhookCreateParams{Name: "n", URL: "https://customer.app/webhooks",
+			EventTypes: []string{"order.created", "order.paid"}, IsActive: new(false)}),
+			`{"name":"n","url":"https://customer.app/webhooks","event_types":["order.created","order.paid"],"isActive":false}`},
+		{"update event types", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{EventTypes: []string{"call.missed"}}), `{"event_types":["call.missed"]}`},
 		{"update name", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{Name: new("renamed")}), `{"name":"renamed"}`},
 		{"update url", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{URL: new("https://new.example/h")}), `{"url":"https://new.example/h"}`},
 		{"update isActive false", "PATCH", webhookUpdateCall(testEndpointID, &hookscope.WebhookUpdateParams{IsActive: new(false)}), `{"isActive":false}`},

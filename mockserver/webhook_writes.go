@@ -17,13 +17,12 @@ import (
 // maxBodyBytes bounds a webhook create or update body.
 const maxBodyBytes = 1 << 20
 
-// webhookBody is the body of a create or update; nil fields were not sent.
+// webhookBody is the body of a create or update: the only fields either
+// takes (any other is a 400 naming it); nil fields were not sent.
 type webhookBody struct {
 	Name       *string   `json:"name"`
 	URL        *string   `json:"url"`
 	IsActive   *bool     `json:"isActive"`
-	Kind       *string   `json:"kind"`
-	Encrypted  *bool     `json:"encrypted"`
 	EventTypes *[]string `json:"event_types"`
 }
 
@@ -39,15 +38,44 @@ func decodeBody(r *http.Request, v any) *apiError {
 		return invalid("body", "must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return invalid(typeErr.Field, "has the wrong type (want %s)", typeErr.Type)
 		}
+		if field, ok := unknownField(err); ok {
+			return invalid(field, "is not a field of this request")
+		}
 		return invalid("body", "must be a JSON object")
 	}
 	if dec.More() {
 		return invalid("body", "must hold one JSON object")
+	}
+	return nil
+}
+
+// unknownField returns the field that encoding/json's DisallowUnknownFields
+// refused (its error is `json: unknown field "name"`).
+func unknownField(err error) (string, bool) {
+	rest, ok := strings.CutPrefix(err.Error(), `json: unknown field "`)
+	if !ok {
+		return "", false
+	}
+	field, _, ok := strings.Cut(rest, `"`)
+	if !ok || field == "" {
+		return "", false
+	}
+	return field, true
+}
+
+// checkEventTypes: at most 100 non-empty event types.
+func checkEventTypes(ev *[]string) *apiError {
+	if ev == nil {
+		return nil
+	}
+	if len(*ev) > hookscope.WebhookMaxEventTypes || slices.ContainsFunc(*ev, func(t string) bool { return strings.TrimSpace(t) == "" }) {
+		return invalid("event_types", "must hold at most %d non-empty event types", hookscope.WebhookMaxEventTypes)
 	}
 	return nil
 }
@@ -93,16 +121,8 @@ func parseWebhookCreate(r *http.Request) (webhookCreate, *apiError) {
 	if err := checkHTTPSURL(c.body.URL); err != nil {
 		return c, err
 	}
-	if c.body.Kind != nil {
-		switch k := hookscope.EndpointKind(*c.body.Kind); k {
-		case hookscope.KindOrganization, hookscope.KindNumber:
-			c.kind = k
-		default:
-			return c, invalid("kind", "must be one of organization, number")
-		}
-	}
-	if ev := c.body.EventTypes; ev != nil && (len(*ev) > 100 || slices.Contains(*ev, "")) {
-		return c, invalid("event_types", "must hold at most 100 non-empty event types")
+	if err := checkEventTypes(c.body.EventTypes); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -120,7 +140,7 @@ func (s *store) createWebhookLocked(orgID string, c webhookCreate, now time.Time
 	}
 	ep := &endpoint{
 		id: g.endpointID(), name: strings.TrimSpace(*c.body.Name), url: *c.body.URL, kind: c.kind,
-		active: c.body.IsActive == nil || *c.body.IsActive, encrypted: c.body.Encrypted != nil && *c.body.Encrypted,
+		active: c.body.IsActive == nil || *c.body.IsActive,
 		secret: g.signingSecret(), app: apps[0], eventTypes: events,
 		ip:        fmt.Sprintf("198.51.100.%d", 1+len(o.endpoints)%250),
 		createdAt: now, updatedAt: now,
@@ -156,6 +176,13 @@ func parseWebhookUpdate(r *http.Request, rc *reqCtx) (webhookUpdate, *apiError) 
 	if err := decodeBody(r, &u.body); err != nil {
 		return u, err
 	}
+	b := &u.body
+	if b.Name == nil && b.URL == nil && b.IsActive == nil && b.EventTypes == nil {
+		return u, invalid("body", "sets nothing to update (name, url, isActive or event_types)")
+	}
+	if err := checkEventTypes(b.EventTypes); err != nil {
+		return u, err
+	}
 	if u.body.Name != nil {
 		if err := checkName(u.body.Name); err != nil {
 			return u, err
@@ -176,23 +203,29 @@ func (s *store) updateWebhookLocked(orgID string, u webhookUpdate, now time.Time
 	if ep == nil {
 		return writeAnswer{err: errWebhookNotFound}
 	}
-	if u.body.Name != nil {
-		ep.name = strings.TrimSpace(*u.body.Name)
+	changed := false
+	if n := u.body.Name; n != nil && strings.TrimSpace(*n) != ep.name {
+		ep.name, changed = strings.TrimSpace(*n), true
 	}
-	if u.body.URL != nil {
-		ep.url = *u.body.URL
+	if v := u.body.URL; v != nil && *v != ep.url {
+		ep.url, changed = *v, true
 	}
-	if u.body.IsActive != nil {
-		ep.active = *u.body.IsActive
+	if v := u.body.IsActive; v != nil && *v != ep.active {
+		ep.active, changed = *v, true
 	}
-	if now.After(ep.updatedAt) {
+	if v := u.body.EventTypes; v != nil && !slices.Equal(*v, ep.eventTypes) {
+		o.index.eventTypes += int64(len(*v) - len(ep.eventTypes)) // analytics' events_subscribed
+		ep.eventTypes, changed = slices.Clone(*v), true
+	}
+	// A PATCH that changes nothing leaves updated_at as it was.
+	if changed && now.After(ep.updatedAt) {
 		ep.updatedAt = now
 	}
 	return writeAnswer{status: http.StatusOK, body: slices.Clip(appendWebhookLocked(nil, o, ep, now, 0))}
 }
 
-// handleWebhookUpdate serves PATCH /api/v0/webhooks/{webhook_id}: name, url
-// and isActive, each only when sent.
+// handleWebhookUpdate serves PATCH /api/v0/webhooks/{webhook_id}: name, url,
+// isActive and event_types, each only when sent; an empty body is a 400.
 func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	u, err := parseWebhookUpdate(r, rc)
 	if err != nil {
