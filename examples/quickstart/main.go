@@ -53,10 +53,13 @@ func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []s
 	c := env.Client
 	fmt.Fprintf(out, "hookscope quickstart against %s\n\n", env.Source)
 
-	if err := reportEndpoints(ctx, out, c); err != nil {
+	// One window for every "last 24 h" figure, so that they add up.
+	to := time.Now().UTC().Truncate(time.Second)
+	w := window{from: to.Add(-24 * time.Hour), to: to}
+	if err := reportEndpoints(ctx, out, c, w); err != nil {
 		return err
 	}
-	if err := reportSlowest(ctx, out, c); err != nil {
+	if err := reportSlowest(ctx, out, c, w); err != nil {
 		return err
 	}
 	if len(inboundIDs) == 0 && env.Mock != nil {
@@ -75,18 +78,40 @@ func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []s
 		if err != nil {
 			return err
 		}
-		return reportPlanGate(ctx, out, free, "a free key", hookscope.GranularityHour)
+		return reportPlanGate(ctx, out, free, "a free key", hookscope.GranularityHour, w)
 	}
-	return reportPlanGate(ctx, out, c, "your key", hookscope.GranularityMinute)
+	return reportPlanGate(ctx, out, c, "your key", hookscope.GranularityMinute, w)
 }
 
-// reportEndpoints prints each endpoint's health and its last 24 hours of
-// delivered and failed attempts, from GET /api/v0/webhooks/{id} and
-// GET /v1/metrics/webhooks grouped by endpoint.
-func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client) error {
+// window is the span of the report's "last 24 h" figures: [from, to).
+type window struct{ from, to time.Time }
+
+// sumBuckets sums a metrics query over every page of its buckets and
+// returns the number of buckets and the sum of the aggregated ones.
+func sumBuckets(ctx context.Context, c *hookscope.Client, params *hookscope.WebhookMetricsParams) (int, int64, error) {
+	var n int
+	var total int64
+	for b, err := range c.Metrics.WebhookBuckets(ctx, params) {
+		if err != nil {
+			return 0, 0, err
+		}
+		n++
+		if b.Value != nil {
+			total += *b.Value
+		}
+	}
+	return n, total, nil
+}
+
+// reportEndpoints prints each endpoint's health (its success rate counts
+// messages) and its successful and failed attempts in w, from
+// GET /api/v0/webhooks/{id} and GET /v1/metrics/webhooks grouped by
+// endpoint, with their totals.
+func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client, w window) error {
 	last24h := func(metric hookscope.Metric) (map[string]int64, error) {
 		out := map[string]int64{}
-		for b, err := range c.Metrics.WebhookBuckets(ctx, &hookscope.WebhookMetricsParams{Metric: metric, GroupBy: hookscope.GroupByEndpointID}) {
+		params := &hookscope.WebhookMetricsParams{Metric: metric, GroupBy: hookscope.GroupByEndpointID, From: w.from, To: w.to}
+		for b, err := range c.Metrics.WebhookBuckets(ctx, params) {
 			if err != nil {
 				return nil, fmt.Errorf("metrics %s: %w", metric, err)
 			}
@@ -105,9 +130,11 @@ func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client) er
 		return err
 	}
 
-	fmt.Fprintln(out, "Endpoints (health from delivery_stats and recent events; last 24 h from metrics)")
+	fmt.Fprintln(out, "Endpoints (health from delivery_stats and recent events: MESSAGES OK is the share of")
+	fmt.Fprintln(out, "messages delivered; attempts of the last 24 h from metrics, retries included)")
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tKIND\tSUCCESS\tRESPONSE TIME\tACTIVITY\t24H DELIVERED\t24H FAILED")
+	fmt.Fprintln(tw, "  NAME\tKIND\tMESSAGES OK\tRESPONSE TIME\tACTIVITY\t24H OK ATTEMPTS\t24H FAILED ATTEMPTS")
+	var shownOK, shownFailed int64
 	for listed, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return fmt.Errorf("webhooks: %w", err)
@@ -120,6 +147,19 @@ func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client) er
 		st := wh.DeliveryStats
 		fmt.Fprintf(tw, "  %s\t%s\t%s (%.2f%%)\t%s (%.0f ms)\t%s\t%d\t%d\n", wh.Name, wh.Kind,
 			h.SuccessRate, st.SuccessRate, h.ResponseTime, st.AverageResponseTime, h.Activity, delivered[wh.ID], failed[wh.ID])
+		shownOK += delivered[wh.ID]
+		shownFailed += failed[wh.ID]
+	}
+	var allOK, allFailed int64
+	for _, n := range delivered {
+		allOK += n
+	}
+	for _, n := range failed {
+		allFailed += n
+	}
+	fmt.Fprintf(tw, "  TOTAL\t\t\t\t\t%d\t%d\n", allOK, allFailed)
+	if allOK != shownOK || allFailed != shownFailed {
+		fmt.Fprintf(tw, "  (of which deleted endpoints)\t\t\t\t\t%d\t%d\n", allOK-shownOK, allFailed-shownFailed)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -131,9 +171,9 @@ func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client) er
 // reportSlowest finds the slowest attempts of the last 24 hours: the log rows
 // (GET /v1/logs) with the highest latency, drilled into with
 // GET /v1/messages/{id}/attempts for their timing breakdown.
-func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client) error {
+func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client, w window) error {
 	var rows []hookscope.LogEntry
-	for e, err := range c.Logs.All(ctx, &hookscope.LogListParams{StartTime: time.Now().Add(-24 * time.Hour), Limit: 500}) {
+	for e, err := range c.Logs.All(ctx, &hookscope.LogListParams{StartTime: w.from, EndTime: w.to, Limit: 500}) {
 		if err != nil {
 			return fmt.Errorf("logs: %w", err)
 		}
@@ -200,53 +240,45 @@ func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client) er
 	}
 	dm := an.DayMetrics
 	fmt.Fprintln(out, "Today (UTC)")
-	fmt.Fprintf(out, "  %d deliveries: %d succeeded, %d failed, %d pending; %.2f%% needed a retry\n", dm.Total, dm.Success, dm.Failed, dm.Pending, dm.RetryRatePct)
-	fmt.Fprintf(out, "  delay: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms\n", an.Latency.P50, an.Latency.P95, an.Latency.P99, an.Latency.Max)
+	fmt.Fprintf(out, "  %d messages: %d succeeded, %d failed, %d pending; %.2f%% of them needed a retry\n", dm.Total, dm.Success, dm.Failed, dm.Pending, dm.RetryRatePct)
+	fmt.Fprintf(out, "  delay to the first attempt: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms\n", an.Latency.P50, an.Latency.P95, an.Latency.P99, an.Latency.Max)
 	var top []string
 	for _, e := range an.TopEvents {
 		top = append(top, fmt.Sprintf("%s %d", e.Event, e.Count))
 	}
-	fmt.Fprintf(out, "  top events: %s\n", strings.Join(top, ", "))
+	fmt.Fprintf(out, "  top events (messages): %s\n", strings.Join(top, ", "))
 	for _, u := range an.TopFailedURLs {
-		fmt.Fprintf(out, "  failing: %s (%d)\n", u.URL, u.Count)
+		fmt.Fprintf(out, "  failed messages: %s (%d)\n", u.URL, u.Count)
 	}
 	fmt.Fprintln(out)
 	return nil
 }
 
-// reportPlanGate asks c for metrics at granularity g. When the plan does
-// not allow it, the error is handled through errors.Is and the query is sent
-// again at the finest granularity the plan allows (APIError.MaxGranularity).
-func reportPlanGate(ctx context.Context, out io.Writer, c *hookscope.Client, who string, g hookscope.Granularity) error {
-	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: g}
-	series, err := c.Metrics.Webhooks(ctx, params)
+// reportPlanGate asks c for the delivered attempts of w at granularity g,
+// over every page of buckets. When the plan does not allow g, the error is
+// handled through errors.Is and the query is sent again at the finest
+// granularity the plan allows (APIError.MaxGranularity). The sum covers w
+// exactly at any granularity (a bucket counts only its part inside the
+// window), so it equals the TOTAL of 24H OK ATTEMPTS above.
+func reportPlanGate(ctx context.Context, out io.Writer, c *hookscope.Client, who string, g hookscope.Granularity, w window) error {
+	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: g, From: w.from, To: w.to}
+	n, total, err := sumBuckets(ctx, c, params)
 	if errors.Is(err, hookscope.ErrGranularityNotAvailable) {
 		apiErr, _ := errors.AsType[*hookscope.APIError](err)
 		fmt.Fprintf(out, "Plan gate: %s metrics with %s: %s\n", g, who, apiErr.Message)
 		params.Granularity = apiErr.MaxGranularity()
-		if series, err = c.Metrics.Webhooks(ctx, params); err != nil {
+		if n, total, err = sumBuckets(ctx, c, params); err != nil {
 			return fmt.Errorf("metrics at %s: %w", params.Granularity, err)
 		}
-		fmt.Fprintf(out, "  retried at the plan's finest granularity (%s): %d buckets, %d delivered\n",
-			params.Granularity, len(series.Buckets), delivered(series))
+		fmt.Fprintf(out, "  retried at the plan's finest granularity (%s): %d buckets over the last 24 h, %d successful attempts\n",
+			params.Granularity, n, total)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("metrics at %s: %w", g, err)
 	}
-	fmt.Fprintf(out, "Plan gate: %s metrics are allowed with %s: %d buckets, %d delivered\n", g, who, len(series.Buckets), delivered(series))
+	fmt.Fprintf(out, "Plan gate: %s metrics are allowed with %s: %d buckets over the last 24 h, %d successful attempts\n", g, who, n, total)
 	return nil
-}
-
-// delivered sums a series' aggregated buckets.
-func delivered(series *hookscope.MetricSeries) int64 {
-	var total int64
-	for _, b := range series.Buckets {
-		if b.Value != nil {
-			total += *b.Value
-		}
-	}
-	return total
 }
 
 func ms(v *int64) string {
