@@ -27,7 +27,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -53,25 +52,36 @@ func main() {
 		fmt.Fprintln(os.Stderr, "\nexport-logs: stopping after the current page (Ctrl-C again to exit now)")
 		close(stop)
 	}()
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, stop); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, stop)
+	var exit exitCode
+	switch {
+	case errors.As(err, &exit):
+		os.Exit(int(exit))
+	case err != nil:
 		log.Fatalf("export-logs: %v", err)
 	}
 }
 
+// exitCode ends the program with a status and nothing more to say: 0 after
+// -h, 2 after a usage error (already reported).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
 // run parses args, connects, and exports until the log ends or stop closes.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
-	fs := flag.NewFlagSet("export-logs", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := exampleenv.NewFlags("export-logs", "Exports the failed_permanent deliveries of the log as NDJSON or CSV, page by page,\nresuming from a checkpoint file.")
 	format := fs.String("format", "ndjson", "output format: ndjson or csv")
 	outPath := fs.String("out", "", "output file (default stdout); appended to when resuming")
 	statePath := fs.String("state", "", "checkpoint file: resume from it, and save the cursor after every page")
 	since := fs.Duration("since", 0, "only messages created in this long before now, e.g. 72h (default: the whole log)")
 	limit := fs.Int("limit", hookscope.LogsMaxLimit, "rows per page, 1..500")
-	if err := fs.Parse(args); err != nil {
-		return err
+	if code, ok := exampleenv.Parse(fs, args, stdout, stderr); !ok {
+		return exitCode(code)
 	}
 	if *format != "ndjson" && *format != "csv" {
-		return fmt.Errorf("-format %q: want ndjson or csv", *format)
+		fmt.Fprintf(stderr, "export-logs: -format %q: want ndjson or csv\n", *format)
+		return exitCode(2)
 	}
 
 	env, err := exampleenv.Connect(5000)

@@ -19,7 +19,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -35,9 +34,14 @@ import (
 
 func main() {
 	log.SetFlags(0)
-	window := flag.Duration("window", 24*time.Hour, "only messages created in this long before now")
-	perEndpoint := flag.Int("messages", 50, "at most this many messages per endpoint (newest first)")
-	flag.Parse()
+	fs := exampleenv.NewFlags("health-report", "Prints every webhook endpoint's health classes, success rate and the p50/p95 of\neach timing phase of its recent delivery attempts.")
+	window := fs.Duration("window", 24*time.Hour, "only messages created in this long before now")
+	perEndpoint := fs.Int("messages", 50, "at most this many messages per endpoint (newest first)")
+	exampleenv.ParseOrExit(fs)
+	if *window <= 0 || *perEndpoint < 1 {
+		fmt.Fprintln(os.Stderr, "health-report: -window must be positive and -messages at least 1")
+		os.Exit(2)
+	}
 
 	env, err := exampleenv.Connect(5000)
 	if err != nil {

@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -31,8 +30,13 @@ import (
 
 func main() {
 	log.SetFlags(0)
-	window := flag.Duration("window", 24*time.Hour, "the period compared with the one before it, in whole hours")
-	flag.Parse()
+	fs := exampleenv.NewFlags("metrics-compare", "Prints, per endpoint, the delivered and failed attempts of a window against the\nwindow of equal length before it.")
+	window := fs.Duration("window", 24*time.Hour, "the period compared with the one before it, in whole hours")
+	exampleenv.ParseOrExit(fs)
+	if *window < time.Hour || *window%time.Hour != 0 {
+		fmt.Fprintf(os.Stderr, "metrics-compare: -window %s: want a whole number of hours\n", *window)
+		os.Exit(2)
+	}
 
 	env, err := exampleenv.Connect(5000)
 	if err != nil {
@@ -79,11 +83,12 @@ func groupSeries(ctx context.Context, c *hookscope.Client, metric hookscope.Metr
 		// Rows come ordered by bucket, then group: each group's rows are in
 		// time order.
 		s.Hourly = append(s.Hourly, b.Value)
+		// Like for like: a bucket not aggregated yet adds to neither total.
 		if b.Value != nil {
 			s.Total += *b.Value
-		}
-		if b.PriorValue != nil {
-			s.Prior += *b.PriorValue
+			if b.PriorValue != nil {
+				s.Prior += *b.PriorValue
+			}
 		}
 	}
 	return out, nil

@@ -13,7 +13,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -30,8 +29,9 @@ import (
 
 func main() {
 	log.SetFlags(0)
-	inbound := flag.String("inbound", "", "comma-separated inbound message ids to report (the mock lists its own)")
-	flag.Parse()
+	fs := exampleenv.NewFlags("quickstart", "Walks every endpoint of the hookscope API through the SDK and prints a short report.")
+	inbound := fs.String("inbound", "", "comma-separated inbound message ids to report (the mock lists its own)")
+	exampleenv.ParseOrExit(fs)
 	env, err := exampleenv.Connect(3000)
 	if err != nil {
 		log.Fatalf("quickstart: %v", err)

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
+	"github.com/hookscope/hookscope-go/examples/internal/exampleenv"
 	"github.com/hookscope/hookscope-go/mockserver"
 )
 
@@ -43,6 +44,8 @@ const (
 
 func main() {
 	log.SetFlags(0)
+	fs := exampleenv.NewFlags("retry-testing", "Shows the SDK's retry policy against injected faults (see also\ngo test -v ./examples/retry-testing).")
+	exampleenv.ParseOrExit(fs)
 	key, base := os.Getenv("HOOKSCOPE_API_KEY"), cmp.Or(os.Getenv("HOOKSCOPE_BASE_URL"), hookscope.DefaultBaseURL)
 	now := time.Now()
 	if key == "" {
