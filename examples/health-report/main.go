@@ -19,12 +19,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -37,6 +39,7 @@ func main() {
 	fs := exampleenv.NewFlags("health-report", "Prints every webhook endpoint's health classes, success rate and the p50/p95 of\neach timing phase of its recent delivery attempts.")
 	window := fs.Duration("window", 24*time.Hour, "only messages created in this long before now")
 	perEndpoint := fs.Int("messages", 50, "at most this many messages per endpoint (newest first)")
+	asJSON := exampleenv.JSONFlag(fs)
 	exampleenv.ParseOrExit(fs)
 	if *window <= 0 || *perEndpoint < 1 {
 		fmt.Fprintln(os.Stderr, "health-report: -window must be positive and -messages at least 1")
@@ -49,8 +52,10 @@ func main() {
 	}
 	defer env.Close()
 	c, source := env.Client, env.Source
-	fmt.Printf("Endpoint health from %s\n\n", source)
-	cfg := config{Now: time.Now(), Window: *window, PerEndpoint: *perEndpoint}
+	if !*asJSON {
+		fmt.Printf("Endpoint health from %s\n\n", source)
+	}
+	cfg := config{Now: time.Now(), Window: *window, PerEndpoint: *perEndpoint, JSON: *asJSON}
 	if err := run(context.Background(), c, os.Stdout, cfg); err != nil {
 		env.Close()
 		log.Fatalf("health-report: %v", err)
@@ -65,6 +70,37 @@ type config struct {
 	Window time.Duration
 	// PerEndpoint is the most messages sampled per endpoint.
 	PerEndpoint int
+	// JSON prints the report as one JSON document (jsonReport).
+	JSON bool
+}
+
+// jsonReport is the report printed by -json.
+type jsonReport struct {
+	Now         time.Time      `json:"now"`
+	Window      string         `json:"window"`
+	PerEndpoint int            `json:"messages_per_endpoint"`
+	Endpoints   []jsonEndpoint `json:"endpoints"`
+}
+
+// jsonEndpoint is one endpoint's row; timings are in milliseconds, null
+// without a sample.
+type jsonEndpoint struct {
+	ID             string               `json:"id"`
+	Name           string               `json:"name"`
+	Kind           string               `json:"kind"`
+	SuccessRatePct float64              `json:"success_rate_pct"`
+	SuccessRate    string               `json:"success_rate_class"`
+	ResponseTime   string               `json:"response_time_class"`
+	Activity       string               `json:"activity"`
+	SampleMessages int                  `json:"sample_messages"`
+	SampleAttempts int                  `json:"sample_attempts"`
+	Phases         map[string]jsonPhase `json:"phases_ms"`
+}
+
+// jsonPhase is a timing phase's median and 95th percentile.
+type jsonPhase struct {
+	P50 *int64 `json:"p50"`
+	P95 *int64 `json:"p95"`
 }
 
 // phases are the timing phases of an attempt, in the order they happen.
@@ -97,6 +133,10 @@ func run(ctx context.Context, c *hookscope.Client, out io.Writer, cfg config) er
 	}
 	fmt.Fprintln(tw)
 	endpoints := 0
+	rep := jsonReport{Now: cfg.Now.UTC(), Window: hours(cfg.Window), PerEndpoint: cfg.PerEndpoint, Endpoints: []jsonEndpoint{}}
+	if cfg.JSON {
+		tw = tabwriter.NewWriter(io.Discard, 2, 4, 2, ' ', 0)
+	}
 	for listed, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
 			return fmt.Errorf("listing webhooks: %w", err)
@@ -112,6 +152,17 @@ func run(ctx context.Context, c *hookscope.Client, out io.Writer, cfg config) er
 			return err
 		}
 		h := wh.Health()
+		je := jsonEndpoint{ID: wh.ID, Name: wh.Name, Kind: string(wh.Kind), SuccessRatePct: wh.DeliveryStats.SuccessRate,
+			SuccessRate: h.SuccessRate.String(), ResponseTime: h.ResponseTime.String(), Activity: h.Activity.String(),
+			SampleMessages: s.Messages, SampleAttempts: s.Attempts, Phases: map[string]jsonPhase{}}
+		for i, p := range phases {
+			var ph jsonPhase
+			if vs := s.Phases[i]; len(vs) > 0 {
+				ph = jsonPhase{new(percentile(vs, 50)), new(percentile(vs, 95))}
+			}
+			je.Phases[strings.ToLower(p.Name)] = ph
+		}
+		rep.Endpoints = append(rep.Endpoints, je)
 		fmt.Fprintf(tw, "%s\t%s\t%.2f%% %s\t%s\t%s\t%d msgs, %d attempts", wh.Name, wh.Kind,
 			wh.DeliveryStats.SuccessRate, h.SuccessRate, h.ResponseTime, h.Activity, s.Messages, s.Attempts)
 		for i := range phases {
@@ -119,6 +170,11 @@ func run(ctx context.Context, c *hookscope.Client, out io.Writer, cfg config) er
 		}
 		fmt.Fprintln(tw)
 		endpoints++
+	}
+	if cfg.JSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

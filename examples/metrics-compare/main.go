@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -32,6 +33,7 @@ func main() {
 	log.SetFlags(0)
 	fs := exampleenv.NewFlags("metrics-compare", "Prints, per endpoint, the delivered and failed attempts of a window against the\nwindow of equal length before it.")
 	window := fs.Duration("window", 24*time.Hour, "the period compared with the one before it, in whole hours")
+	asJSON := exampleenv.JSONFlag(fs)
 	exampleenv.ParseOrExit(fs)
 	if *window < time.Hour || *window%time.Hour != 0 {
 		fmt.Fprintf(os.Stderr, "metrics-compare: -window %s: want a whole number of hours\n", *window)
@@ -44,7 +46,12 @@ func main() {
 	}
 	defer env.Close()
 	c, source := env.Client, env.Source
-	fmt.Printf("Delivered and failed attempts per endpoint from %s\n\n", source)
+	run := run
+	if *asJSON {
+		run = runJSON
+	} else {
+		fmt.Printf("Delivered and failed attempts per endpoint from %s\n\n", source)
+	}
 	if err := run(context.Background(), c, os.Stdout, time.Now(), *window); err != nil {
 		env.Close()
 		log.Fatalf("metrics-compare: %v", err)
@@ -94,29 +101,39 @@ func groupSeries(ctx context.Context, c *hookscope.Client, metric hookscope.Metr
 	return out, nil
 }
 
-// run writes the comparison of the window ending at now to out.
-func run(ctx context.Context, c *hookscope.Client, out io.Writer, now time.Time, window time.Duration) error {
+// comparison is what both outputs print: the window, the prior period and
+// each endpoint's series.
+type comparison struct {
+	from, to          time.Time
+	rows              []row
+	delivered, failed map[string]*series
+}
+
+// row is one endpoint: listed ones by name, others (deleted) by id.
+type row struct{ id, name string }
+
+// compare reads the comparison of the window ending at now.
+func compare(ctx context.Context, c *hookscope.Client, now time.Time, window time.Duration) (*comparison, error) {
 	if window < time.Hour || window%time.Hour != 0 {
-		return fmt.Errorf("window %s: want a whole number of hours", window)
+		return nil, fmt.Errorf("window %s: want a whole number of hours", window)
 	}
 	to := now.UTC().Truncate(time.Second)
 	from := to.Add(-window)
 	delivered, err := groupSeries(ctx, c, hookscope.MetricDelivered, from, to)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	failed, err := groupSeries(ctx, c, hookscope.MetricFailed, from, to)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	// Every endpoint, by name; groups of endpoints no longer listed by id.
-	type row struct{ id, name string }
 	var rows []row
 	listed := map[string]bool{}
 	for wh, err := range c.Webhooks.All(ctx, nil) {
 		if err != nil {
-			return fmt.Errorf("webhooks: %w", err)
+			return nil, fmt.Errorf("webhooks: %w", err)
 		}
 		rows = append(rows, row{wh.ID, wh.Name})
 		listed[wh.ID] = true
@@ -133,6 +150,84 @@ func run(ctx context.Context, c *hookscope.Client, out io.Writer, now time.Time,
 	for _, id := range unlisted {
 		rows = append(rows, row{id, id})
 	}
+	return &comparison{from: from, to: to, rows: rows, delivered: delivered, failed: failed}, nil
+}
+
+// jsonReport is what -json prints.
+type jsonReport struct {
+	From      time.Time      `json:"from"`
+	To        time.Time      `json:"to"`
+	PriorFrom time.Time      `json:"prior_from"`
+	PriorTo   time.Time      `json:"prior_to"`
+	Endpoints []jsonEndpoint `json:"endpoints"`
+	Total     jsonPair       `json:"total"`
+}
+
+type jsonEndpoint struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	jsonPair
+	// DeliveredPerHour and FailedPerHour hold the window's hourly values;
+	// null is an hour not aggregated yet.
+	DeliveredPerHour []*int64 `json:"delivered_per_hour"`
+	FailedPerHour    []*int64 `json:"failed_per_hour"`
+}
+
+// jsonPair is a delivered and a failed figure against the prior period.
+type jsonPair struct {
+	Delivered jsonFigure `json:"delivered"`
+	Failed    jsonFigure `json:"failed"`
+}
+
+// jsonFigure is a window's total, the prior period's, and the change in
+// percent (null when the prior is 0).
+type jsonFigure struct {
+	Total     int64    `json:"total"`
+	Prior     int64    `json:"prior"`
+	ChangePct *float64 `json:"change_pct"`
+}
+
+func figure(total, prior int64) jsonFigure {
+	f := jsonFigure{Total: total, Prior: prior}
+	if prior != 0 {
+		f.ChangePct = new(math.Round(1000*float64(total-prior)/float64(prior)) / 10)
+	}
+	return f
+}
+
+// runJSON writes the comparison of the window ending at now to out as JSON.
+func runJSON(ctx context.Context, c *hookscope.Client, out io.Writer, now time.Time, window time.Duration) error {
+	cmp, err := compare(ctx, c, now, window)
+	if err != nil {
+		return err
+	}
+	rep := jsonReport{From: cmp.from, To: cmp.to, PriorFrom: cmp.from.Add(-window), PriorTo: cmp.to.Add(-window), Endpoints: []jsonEndpoint{}}
+	var total [4]int64
+	for _, r := range cmp.rows {
+		e := jsonEndpoint{ID: r.id, Name: r.name, DeliveredPerHour: []*int64{}, FailedPerHour: []*int64{}}
+		if d := cmp.delivered[r.id]; d != nil {
+			e.Delivered, e.DeliveredPerHour = figure(d.Total, d.Prior), d.Hourly
+			total[0], total[1] = total[0]+d.Total, total[1]+d.Prior
+		}
+		if f := cmp.failed[r.id]; f != nil {
+			e.Failed, e.FailedPerHour = figure(f.Total, f.Prior), f.Hourly
+			total[2], total[3] = total[2]+f.Total, total[3]+f.Prior
+		}
+		rep.Endpoints = append(rep.Endpoints, e)
+	}
+	rep.Total = jsonPair{figure(total[0], total[1]), figure(total[2], total[3])}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// run writes the comparison of the window ending at now to out.
+func run(ctx context.Context, c *hookscope.Client, out io.Writer, now time.Time, window time.Duration) error {
+	cmp, err := compare(ctx, c, now, window)
+	if err != nil {
+		return err
+	}
+	from, to, rows, delivered, failed := cmp.from, cmp.to, cmp.rows, cmp.delivered, cmp.failed
 
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENDPOINT\tDELIVERED\tPRIOR\tCHANGE\tFAILED\tPRIOR\tCHANGE\tDELIVERED PER HOUR\tFAILED PER HOUR")
