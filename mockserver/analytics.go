@@ -25,7 +25,7 @@ func (s *Server) handleAnalytics(w http.ResponseWriter, r *http.Request, rc *req
 func (s *store) analytics(orgID string, now time.Time) analyticsData {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	ms := o.outboundBy[filterKey{}]
 	hi := firstAfter(ms, now) // ms[:hi] were created up to now
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)

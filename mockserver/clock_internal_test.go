@@ -2,8 +2,12 @@ package mockserver
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -140,4 +144,106 @@ func TestRestoreRefusesBadDocuments(t *testing.T) {
 	var after bytes.Buffer
 	require.NoError(t, s.Snapshot(&after))
 	assert.True(t, good == after.String(), "a refused document changes nothing")
+}
+
+// A request authenticated just before Reset or Restore replaced the store
+// may carry a key whose organization the new store lacks: it gets empty
+// answers or 404s, never a 500 (before, a nil org panicked in every
+// endpoint).
+func TestKeyOfVanishedOrg(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithMessages(30), WithClock(func() time.Time { return now }))
+	s.AddKey(Key{Token: "am_test_ghost", Org: "org_ghost", Plan: PlanPro, Scopes: AllScopes()})
+	s.st.mu.Lock()
+	delete(s.st.orgs, "org_ghost") // what a key read from the store before a Restore sees
+	s.st.mu.Unlock()
+	ep := s.EndpointIDs("")[0]
+	for _, tc := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/v1/logs", "", 200},
+		{"GET", "/v1/logs?endpoint_id=" + ep, "", 404},
+		{"GET", "/v1/metrics/webhooks?metric=delivered", "", 200},
+		{"GET", "/analytics/webhooks", "", 200},
+		{"GET", "/api/v0/webhooks", "", 200},
+		{"GET", "/api/v0/webhooks/" + ep, "", 404},
+		{"PATCH", "/api/v0/webhooks/" + ep, `{"name":"x"}`, 404},
+		{"DELETE", "/api/v0/webhooks/" + ep, "", 404},
+		{"POST", "/api/v0/webhooks", `{"name":"n","url":"https://n.example/h"}`, 201},
+	} {
+		req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer am_test_ghost")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		assert.Equal(t, tc.want, rec.Code, "%s %s: %s", tc.method, tc.path, rec.Body)
+	}
+}
+
+// Admin actions while the API is busy: no answer is a 5xx, and the store
+// is consistent afterwards (run with -race).
+func TestAdminActionsUnderLoad(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(8), WithMessages(200), WithClock(func() time.Time { return now }))
+	var snap bytes.Buffer
+	require.NoError(t, s.Snapshot(&snap))
+	other := NewHandler(WithSeed(9), WithMessages(150), WithClock(func() time.Time { return now }))
+	var otherSnap bytes.Buffer
+	require.NoError(t, other.Snapshot(&otherSnap))
+
+	stop := make(chan struct{})
+	errs := make(chan string, 100)
+	var wg sync.WaitGroup
+	for _, path := range []string{"/v1/logs?limit=50", "/analytics/webhooks", "/api/v0/webhooks", "/v1/metrics/webhooks?metric=failed&group_by=http_status_class", "POST"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var req *http.Request
+				if path == "POST" {
+					req = httptest.NewRequest(http.MethodPost, "/api/v0/webhooks", strings.NewReader(`{"name":"n","url":"https://n.example/h"}`))
+				} else {
+					req = httptest.NewRequest(http.MethodGet, path, nil)
+				}
+				req.Header.Set("Authorization", "Bearer "+s.APIKey())
+				rec := httptest.NewRecorder()
+				s.Handler().ServeHTTP(rec, req)
+				if rec.Code >= 500 {
+					select {
+					case errs <- fmt.Sprintf("%s: %d %s", path, rec.Code, rec.Body):
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for i := range 12 {
+		switch i % 4 {
+		case 0:
+			require.NoError(t, s.AdvanceClock(17*time.Minute))
+		case 1:
+			s.Reset()
+		case 2:
+			require.NoError(t, s.Restore(bytes.NewReader(otherSnap.Bytes())))
+		case 3:
+			require.NoError(t, s.Restore(bytes.NewReader(snap.Bytes())))
+			s.SetRateLimits(i%8 == 3)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	s.SetRateLimits(false)
+	require.NoError(t, s.AdvanceClock(time.Hour))
+	checkAggregates(t, s, s.Now())
 }

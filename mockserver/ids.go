@@ -26,7 +26,7 @@ func (s *Server) EndpointIDs(org string) []string {
 func (s *store) messageIDs(orgID string, of func(*org) []*message) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ms := of(s.orgs[orgID])
+	ms := of(s.orgRead(orgID))
 	out := make([]string, 0, len(ms))
 	for i := len(ms) - 1; i >= 0; i-- {
 		out = append(out, ms[i].id)

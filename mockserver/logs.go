@@ -62,7 +62,7 @@ func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
 func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, last cursor, more bool, _ *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	if q.endpointID != "" && o.endpoint(q.endpointID) == nil {
 		return b, cursor{}, false, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
 	}

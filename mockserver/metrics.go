@@ -164,7 +164,7 @@ func (q *metricsQuery) resolveWindow(plan Plan, now time.Time) *apiError {
 func (s *store) metricsSeries(orgID string, q metricsQuery, asOf int64) (cur, prior map[string][]int64) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	groupBy := q.groupBy
 	groupName := func(e rollEntry) (string, bool) {
 		switch groupBy {

@@ -32,6 +32,8 @@ type store struct {
 	msgs map[string]*message
 	// rng draws the ids of records added at runtime.
 	rng *rand.Rand
+	// none is the empty org that orgRead returns for an unknown id.
+	none *org
 }
 
 func newStore(rng *rand.Rand) *store {
@@ -40,6 +42,7 @@ func newStore(rng *rand.Rand) *store {
 		keys: make(map[string]Key),
 		msgs: make(map[string]*message),
 		rng:  rng,
+		none: newOrg(""),
 	}
 }
 
@@ -181,22 +184,39 @@ func (m *message) successAttempt() *attempt {
 	return nil
 }
 
+// newOrg is an empty org.
+func newOrg(id string) *org {
+	o := &org{
+		id:           id,
+		byEndpointID: make(map[string]*endpoint),
+		outboundBy:   make(map[filterKey][]*message),
+		days:         make(map[int64]*dayAgg),
+	}
+	for i := range o.roll {
+		o.roll[i].m = make(map[int64][]rollEntry)
+	}
+	return o
+}
+
 // orgLocked returns the org with id, creating it empty.
 func (s *store) orgLocked(id string) *org {
 	o, ok := s.orgs[id]
 	if !ok {
-		o = &org{
-			id:           id,
-			byEndpointID: make(map[string]*endpoint),
-			outboundBy:   make(map[filterKey][]*message),
-			days:         make(map[int64]*dayAgg),
-		}
-		for i := range o.roll {
-			o.roll[i].m = make(map[int64][]rollEntry)
-		}
+		o = newOrg(id)
 		s.orgs[id] = o
 	}
 	return o
+}
+
+// orgRead returns the org with id for reading: an empty org, never
+// changed, when there is none. A request authenticated just before Reset
+// or Restore replaced the store may name an org the new store lacks; it
+// sees nothing rather than a nil org.
+func (s *store) orgRead(id string) *org {
+	if o := s.orgs[id]; o != nil {
+		return o
+	}
+	return s.none
 }
 
 // addKey makes the store accept k, creating its organization if new.

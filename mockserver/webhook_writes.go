@@ -129,7 +129,7 @@ func parseWebhookCreate(r *http.Request) (webhookCreate, *apiError) {
 
 // createWebhookLocked adds the webhook c to org and answers it (201).
 func (s *store) createWebhookLocked(orgID string, c webhookCreate, now time.Time) writeAnswer {
-	o := s.orgs[orgID]
+	o := s.orgLocked(orgID)
 	g := ids{rng: s.rng}
 	events := slices.Clone(orgEvents)
 	if c.kind == hookscope.KindNumber {
@@ -198,7 +198,7 @@ func parseWebhookUpdate(r *http.Request, rc *reqCtx) (webhookUpdate, *apiError) 
 
 // updateWebhookLocked applies u to org's webhook and answers it (200).
 func (s *store) updateWebhookLocked(orgID string, u webhookUpdate, now time.Time) writeAnswer {
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	ep := o.endpoint(u.id)
 	if ep == nil {
 		return writeAnswer{err: errWebhookNotFound}
@@ -238,7 +238,7 @@ func (s *Server) handleWebhookUpdate(w http.ResponseWriter, r *http.Request, rc 
 // deleteWebhookLocked marks org's webhook id deleted (204). Its messages
 // stay in the logs and metrics.
 func (s *store) deleteWebhookLocked(orgID, id string) writeAnswer {
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	ep := o.endpoint(id)
 	if ep == nil {
 		return writeAnswer{err: errWebhookNotFound}

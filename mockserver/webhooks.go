@@ -111,7 +111,7 @@ func parseWebhookGet(rc *reqCtx) (webhookGetQuery, *apiError) {
 func (s *store) appendWebhook(b []byte, orgID, id string, now time.Time, events int) ([]byte, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	ep := o.endpoint(id)
 	if ep == nil {
 		return b, false
@@ -159,7 +159,7 @@ func (s *Server) parseWebhookList(rc *reqCtx) (webhookListQuery, *apiError) {
 func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, now time.Time) (_ []byte, last cursor, more bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	o := s.orgs[orgID]
+	o := s.orgRead(orgID)
 	eps := o.liveEndpoints()
 	lo := 0
 	if q.hasAfter {
