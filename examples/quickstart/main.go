@@ -12,6 +12,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,7 @@ func main() {
 	log.SetFlags(0)
 	fs := exampleenv.NewFlags("quickstart", "Walks every endpoint of the hookscope API through the SDK and prints a short report.")
 	inbound := fs.String("inbound", "", "comma-separated inbound message ids to report (the mock lists its own)")
+	asJSON := exampleenv.JSONFlag(fs)
 	exampleenv.ParseOrExit(fs)
 	env, err := exampleenv.Connect(3000)
 	if err != nil {
@@ -41,34 +43,90 @@ func main() {
 	if *inbound != "" {
 		ids = strings.Split(*inbound, ",")
 	}
-	if err := run(context.Background(), os.Stdout, env, ids); err != nil {
+	if err := runReport(context.Background(), os.Stdout, env, ids, *asJSON); err != nil {
 		env.Close()
 		log.Fatalf("quickstart: %v", err)
 	}
 }
 
-// run writes the report to out. inboundIDs are the inbound messages to
-// report; with none given, an in-process mock's own are used.
+// run writes the report to out as text. inboundIDs are the inbound
+// messages to report; with none given, an in-process mock's own are used.
 func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []string) error {
-	c := env.Client
-	fmt.Fprintf(out, "hookscope quickstart against %s\n\n", env.Source)
+	return runReport(ctx, out, env, inboundIDs, false)
+}
 
+// jsonReport is what -json prints: the report's figures.
+type jsonReport struct {
+	Source string    `json:"source"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	// Endpoints: success_rate_pct counts messages; the attempts columns
+	// count attempts in [from, to), retries included.
+	Endpoints []jsonEndpoint `json:"endpoints"`
+	// OKAttempts and FailedAttempts total the endpoints' attempts, deleted
+	// endpoints included.
+	OKAttempts     int64                       `json:"ok_attempts"`
+	FailedAttempts int64                       `json:"failed_attempts"`
+	Slowest        []hookscope.Attempt         `json:"slowest_attempts"`
+	Inbound        []hookscope.InboundMessage  `json:"inbound_messages"`
+	Today          *hookscope.WebhookAnalytics `json:"today,omitempty"`
+	PlanGate       jsonPlanGate                `json:"plan_gate"`
+}
+
+type jsonEndpoint struct {
+	ID             string  `json:"id"`
+	Name           string  `json:"name"`
+	Kind           string  `json:"kind"`
+	SuccessRatePct float64 `json:"success_rate_pct"`
+	SuccessRate    string  `json:"success_rate_class"`
+	ResponseTime   string  `json:"response_time_class"`
+	Activity       string  `json:"activity"`
+	OKAttempts     int64   `json:"ok_attempts"`
+	FailedAttempts int64   `json:"failed_attempts"`
+}
+
+// jsonPlanGate: the granularity asked for, the one used, and the
+// successful attempts of the window summed over every bucket.
+type jsonPlanGate struct {
+	Asked      hookscope.Granularity `json:"asked"`
+	Used       hookscope.Granularity `json:"used"`
+	Refused    string                `json:"refused,omitempty"`
+	Buckets    int                   `json:"buckets"`
+	OKAttempts int64                 `json:"ok_attempts"`
+}
+
+// runReport writes the report to out, as text or as JSON.
+func runReport(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []string, asJSON bool) (err error) {
+	c := env.Client
 	// One window for every "last 24 h" figure, so that they add up.
 	to := time.Now().UTC().Truncate(time.Second)
 	w := window{from: to.Add(-24 * time.Hour), to: to}
-	if err := reportEndpoints(ctx, out, c, w); err != nil {
+	rep := &jsonReport{Source: env.Source, From: w.from, To: w.to, Endpoints: []jsonEndpoint{},
+		Slowest: []hookscope.Attempt{}, Inbound: []hookscope.InboundMessage{}}
+	if asJSON {
+		defer func(real io.Writer) {
+			if err == nil { // a report that failed half way is not printed
+				enc := json.NewEncoder(real)
+				enc.SetIndent("", "  ")
+				err = enc.Encode(rep)
+			}
+		}(out)
+		out = io.Discard
+	}
+	fmt.Fprintf(out, "hookscope quickstart against %s\n\n", env.Source)
+	if err := reportEndpoints(ctx, out, c, w, rep); err != nil {
 		return err
 	}
-	if err := reportSlowest(ctx, out, c, w); err != nil {
+	if err := reportSlowest(ctx, out, c, w, rep); err != nil {
 		return err
 	}
 	if len(inboundIDs) == 0 && env.Mock != nil {
 		inboundIDs = env.Mock.InboundMessageIDs()
 	}
-	if err := reportInbound(ctx, out, c, inboundIDs); err != nil {
+	if err := reportInbound(ctx, out, c, inboundIDs, rep); err != nil {
 		return err
 	}
-	if err := reportAnalytics(ctx, out, c); err != nil {
+	if err := reportAnalytics(ctx, out, c, rep); err != nil {
 		return err
 	}
 	if env.Mock != nil {
@@ -78,9 +136,9 @@ func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []s
 		if err != nil {
 			return err
 		}
-		return reportPlanGate(ctx, out, free, "a free key", hookscope.GranularityHour, w)
+		return reportPlanGate(ctx, out, free, "a free key", hookscope.GranularityHour, w, rep)
 	}
-	return reportPlanGate(ctx, out, c, "your key", hookscope.GranularityMinute, w)
+	return reportPlanGate(ctx, out, c, "your key", hookscope.GranularityMinute, w, rep)
 }
 
 // window is the span of the report's "last 24 h" figures: [from, to).
@@ -107,7 +165,7 @@ func sumBuckets(ctx context.Context, c *hookscope.Client, params *hookscope.Webh
 // messages) and its successful and failed attempts in w, from
 // GET /api/v0/webhooks/{id} and GET /v1/metrics/webhooks grouped by
 // endpoint, with their totals.
-func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client, w window) error {
+func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client, w window, rep *jsonReport) error {
 	last24h := func(metric hookscope.Metric) (map[string]int64, error) {
 		out := map[string]int64{}
 		params := &hookscope.WebhookMetricsParams{Metric: metric, GroupBy: hookscope.GroupByEndpointID, From: w.from, To: w.to}
@@ -147,6 +205,9 @@ func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client, w 
 		st := wh.DeliveryStats
 		fmt.Fprintf(tw, "  %s\t%s\t%s (%.2f%%)\t%s (%.0f ms)\t%s\t%d\t%d\n", wh.Name, wh.Kind,
 			h.SuccessRate, st.SuccessRate, h.ResponseTime, st.AverageResponseTime, h.Activity, delivered[wh.ID], failed[wh.ID])
+		rep.Endpoints = append(rep.Endpoints, jsonEndpoint{ID: wh.ID, Name: wh.Name, Kind: string(wh.Kind), SuccessRatePct: st.SuccessRate,
+			SuccessRate: h.SuccessRate.String(), ResponseTime: h.ResponseTime.String(), Activity: h.Activity.String(),
+			OKAttempts: delivered[wh.ID], FailedAttempts: failed[wh.ID]})
 		shownOK += delivered[wh.ID]
 		shownFailed += failed[wh.ID]
 	}
@@ -157,6 +218,7 @@ func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client, w 
 	for _, n := range failed {
 		allFailed += n
 	}
+	rep.OKAttempts, rep.FailedAttempts = allOK, allFailed
 	fmt.Fprintf(tw, "  TOTAL\t\t\t\t\t%d\t%d\n", allOK, allFailed)
 	if allOK != shownOK || allFailed != shownFailed {
 		fmt.Fprintf(tw, "  (of which deleted endpoints)\t\t\t\t\t%d\t%d\n", allOK-shownOK, allFailed-shownFailed)
@@ -171,7 +233,7 @@ func reportEndpoints(ctx context.Context, out io.Writer, c *hookscope.Client, w 
 // reportSlowest finds the slowest attempts of the last 24 hours: the log rows
 // (GET /v1/logs) with the highest latency, drilled into with
 // GET /v1/messages/{id}/attempts for their timing breakdown.
-func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client, w window) error {
+func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client, w window, rep *jsonReport) error {
 	var rows []hookscope.LogEntry
 	for e, err := range c.Logs.All(ctx, &hookscope.LogListParams{StartTime: w.from, EndTime: w.to, Limit: 500}) {
 		if err != nil {
@@ -189,6 +251,7 @@ func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client, w wi
 			return fmt.Errorf("attempts of %s: %w", e.MessageID, err)
 		}
 		a := list.Data[len(list.Data)-1]
+		rep.Slowest = append(rep.Slowest, a)
 		fmt.Fprintf(out, "  %6d ms  %-52s %s  [dns %s, tcp %s, tls %s, ttfb %s, transfer %s, reused %v]\n",
 			*a.ResponseLatencyMS, e.Endpoint, statusText(a.ResponseStatus),
 			ms(a.DNSMS), ms(a.TCPConnectMS), ms(a.TLSHandshakeMS), ms(a.TTFBMS), ms(a.TransferMS), a.ConnReused)
@@ -199,7 +262,7 @@ func reportSlowest(ctx context.Context, out io.Writer, c *hookscope.Client, w wi
 
 // reportInbound reads the attempts of the newest inbound messages
 // (GET /v1/inbound-messages/{id} and its attempts), showing the 200-attempt cap.
-func reportInbound(ctx context.Context, out io.Writer, c *hookscope.Client, ids []string) error {
+func reportInbound(ctx context.Context, out io.Writer, c *hookscope.Client, ids []string, rep *jsonReport) error {
 	fmt.Fprintln(out, "Inbound messages")
 	if len(ids) == 0 {
 		fmt.Fprintln(out, "  (the API lists no inbound messages: pass their ids with -inbound id1,id2)")
@@ -218,6 +281,7 @@ func reportInbound(ctx context.Context, out io.Writer, c *hookscope.Client, ids 
 			continue
 		}
 		shown++
+		rep.Inbound = append(rep.Inbound, *msg)
 		note := ""
 		if list.Meta.HasMore {
 			note = fmt.Sprintf(" (capped: %d of %d attempts shown, has_more)", len(list.Data), msg.AttemptCount)
@@ -233,11 +297,12 @@ func reportInbound(ctx context.Context, out io.Writer, c *hookscope.Client, ids 
 }
 
 // reportAnalytics prints today's figures from GET /analytics/webhooks.
-func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client) error {
+func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client, rep *jsonReport) error {
 	an, err := c.Analytics.Webhooks(ctx)
 	if err != nil {
 		return fmt.Errorf("analytics: %w", err)
 	}
+	rep.Today = an
 	dm := an.DayMetrics
 	fmt.Fprintln(out, "Today (UTC)")
 	fmt.Fprintf(out, "  %d messages: %d succeeded, %d failed, %d pending; %.2f%% of them needed a retry\n", dm.Total, dm.Success, dm.Failed, dm.Pending, dm.RetryRatePct)
@@ -260,12 +325,16 @@ func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client) er
 // granularity the plan allows (APIError.MaxGranularity). The sum covers w
 // exactly at any granularity (a bucket counts only its part inside the
 // window), so it equals the TOTAL of 24H OK ATTEMPTS above.
-func reportPlanGate(ctx context.Context, out io.Writer, c *hookscope.Client, who string, g hookscope.Granularity, w window) error {
+func reportPlanGate(ctx context.Context, out io.Writer, c *hookscope.Client, who string, g hookscope.Granularity, w window, rep *jsonReport) error {
 	params := &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered, Granularity: g, From: w.from, To: w.to}
 	n, total, err := sumBuckets(ctx, c, params)
+	defer func() {
+		rep.PlanGate.Asked, rep.PlanGate.Used, rep.PlanGate.Buckets, rep.PlanGate.OKAttempts = g, params.Granularity, n, total
+	}()
 	if errors.Is(err, hookscope.ErrGranularityNotAvailable) {
 		apiErr, _ := errors.AsType[*hookscope.APIError](err)
 		fmt.Fprintf(out, "Plan gate: %s metrics with %s: %s\n", g, who, apiErr.Message)
+		rep.PlanGate.Refused = apiErr.Message
 		params.Granularity = apiErr.MaxGranularity()
 		if n, total, err = sumBuckets(ctx, c, params); err != nil {
 			return fmt.Errorf("metrics at %s: %w", params.Granularity, err)
