@@ -45,12 +45,20 @@ func (r *readRecorder) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// resetter is an out of decodeBody that zeroes itself: a decoder that
+// holds where it decodes to (and so must not be zeroed whole).
+type resetter interface {
+	reset()
+}
+
 // decodeBody decodes a 2xx body of at most limit bytes into out, which it
 // zeroes first (a retried try starts afresh). readErr is set when reading
 // failed below the decoder (the connection, a timeout, a cancellation);
 // decodeErr is any other failure: a body that is not the answer.
 func decodeBody(body io.Reader, limit int64, out any) (decodeErr, readErr error) {
-	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+	if r, ok := out.(resetter); ok {
+		r.reset()
+	} else if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
 		v.Elem().SetZero()
 	}
 	rec := &readRecorder{r: &limitedReader{r: body, remaining: limit}}

@@ -81,7 +81,8 @@ func FuzzDecodeResponses(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		targets := []any{
-			new(metricsEnvelope), new(LogPage), new(AttemptList), new(Webhook),
+			new(metricsEnvelope), new(LogPage), &metricsPageDecoder{env: new(metricsEnvelope), rows: 2},
+			&logPageDecoder{page: new(LogPage), rows: 2}, new(AttemptList), new(Webhook),
 			new(WebhookPage), new(analyticsEnvelope), new(inboundMessageAnswer),
 		}
 		for _, out := range targets {

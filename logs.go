@@ -1,6 +1,7 @@
 package hookscope
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -139,7 +140,7 @@ func (s *LogsService) Pages(ctx context.Context, params *LogListParams, opts ...
 
 func (s *LogsService) fetch(ctx context.Context, p *LogListParams, opts ...Option) (*LogPage, pageInfo, error) {
 	page := new(LogPage)
-	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/v1/logs", query: p}, page); err != nil {
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: "/v1/logs", query: p}, &logPageDecoder{page: page, rows: cmp.Or(p.Limit, LogsDefaultLimit)}); err != nil {
 		return nil, pageInfo{}, err
 	}
 	return page, page.Meta.pageInfo(len(page.Data)), nil

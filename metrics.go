@@ -258,7 +258,8 @@ func (s *MetricsService) pages(ctx context.Context, path string, params *Webhook
 
 func (s *MetricsService) fetch(ctx context.Context, path string, p *WebhookMetricsParams, opts ...Option) (*MetricSeries, pageInfo, error) {
 	var env metricsEnvelope
-	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: path, query: p}, &env); err != nil {
+	out := &metricsPageDecoder{env: &env, rows: cmp.Or(p.Limit, MetricsDefaultLimit)}
+	if err := s.client.do(ctx, request{opts: opts, method: http.MethodGet, path: path, query: p}, out); err != nil {
 		return nil, pageInfo{}, err
 	}
 	env.Data.Meta = env.Meta
