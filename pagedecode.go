@@ -91,6 +91,8 @@ type pageDecoder struct {
 	rows   int               // the page size asked for
 	name   []byte            // an unquoted member name that had escapes
 	strs   map[string]string // strings seen on this page, to allocate each once
+	ids    []byte            // the message ids of the rows so far
+	idRefs []idRef           // which row has which of ids
 	values []int64           // the array bucket values are stored in
 	// valueArrays counts the arrays bucket values went to since the
 	// buckets began.
@@ -365,7 +367,7 @@ func parseSmallInt(val []byte, maxDigits int) (int64, bool) {
 // time.Parse checks (a day that the month has, no second 60); ok is false
 // for anything else, which the generic decoder then parses.
 func parseCanonicalUTC(val []byte) (t time.Time, ok bool) {
-	if len(val) != len(`"2006-01-02T15:04:05Z"`) {
+	if len(val) != len(`"2006-01-02T15:04:05Z"`) || val[0] != '"' || val[len(val)-1] != '"' {
 		return t, false
 	}
 	b := val[1 : len(val)-1]
@@ -460,18 +462,25 @@ func (d *pageDecoder) logRows(dst *[]LogEntry) error {
 	if rows == nil {
 		rows = make([]LogEntry, 0, d.rowsCap())
 	}
+	d.ids = make([]byte, 0, 40*cap(rows))
+	d.idRefs = make([]idRef, 0, cap(rows))
 	for d.dec.PeekKind() != ']' {
 		val, err := d.dec.ReadValue()
 		if err != nil {
 			return err
 		}
 		rows = append(rows, LogEntry{})
-		if err := d.logEntry(val, &rows[len(rows)-1]); err != nil {
+		if err := d.logEntry(val, rows, len(rows)-1); err != nil {
 			return err
 		}
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
 		return err
+	}
+	// The rows' message ids, one string for the page.
+	ids := string(d.ids)
+	for _, r := range d.idRefs {
+		rows[r.row].MessageID = ids[r.start:r.end]
 	}
 	if len(rows) == 0 {
 		rows = []LogEntry{}
@@ -480,12 +489,64 @@ func (d *pageDecoder) logRows(dst *[]LogEntry) error {
 	return nil
 }
 
-// logEntry decodes one row, val, into e (zero).
-func (d *pageDecoder) logEntry(val []byte, e *LogEntry) error {
+// idRef is where in pageDecoder.ids the message id of a row is.
+type idRef struct{ row, start, end int }
+
+// messageID keeps the message id of rows[row] in the page's ids, or has
+// the generic decoder decode it when it is not a plain string.
+func (d *pageDecoder) messageID(val []byte, row int, e *LogEntry) error {
+	if n := len(d.idRefs); n > 0 && d.idRefs[n-1].row == row {
+		d.idRefs = d.idRefs[:n-1] // a repeated member: the last one counts
+	}
+	if len(val) < 2 || val[0] != '"' || !verbatimASCII(val[1:len(val)-1]) {
+		return jsonv2.Unmarshal(val, &e.MessageID, decodeOptions)
+	}
+	start := len(d.ids)
+	d.ids = append(d.ids, val[1:len(val)-1]...)
+	d.idRefs = append(d.idRefs, idRef{row: row, start: start, end: len(d.ids)})
+	e.MessageID = ""
+	return nil
+}
+
+// logKeys are the members of a row, in the order the server writes them,
+// each as it starts on the wire.
+var logKeys = [...]string{
+	`"message_id":`, `"endpoint":`, `"status":`, `"attempt_count":`, `"created_at":`,
+	`"delivered_at":`, `"next_attempt_at":`, `"response_status":`, `"response_latency_ms":`, `"last_error":`,
+}
+
+// logEntry decodes one row, val, into rows[row] (zero). Members in the
+// server's order and form are matched where they stand (logKeys); from the
+// first that is not, members takes over.
+func (d *pageDecoder) logEntry(val []byte, rows []LogEntry, row int) error {
+	e := &rows[row]
 	m := members{obj: val}
+	if len(val) > 0 && val[0] == '{' {
+		i := 1
+		for k := 0; ; k++ {
+			if i < len(val) && val[i] == ',' && i > 1 {
+				i++
+			}
+			for k < len(logKeys) && !hasPrefix(val[i:], logKeys[k]) {
+				k++
+			}
+			if k == len(logKeys) {
+				break
+			}
+			start := i + len(logKeys[k])
+			end := endOfValue(val, start)
+			if end < 0 {
+				break
+			}
+			if err := d.logField(k, val[start:end], row, e); err != nil {
+				return err
+			}
+			i = end
+		}
+		m.i = i
+	}
 	for m.next() {
-		var err error
-		switch matchName(m.name,
+		field := matchName(m.name,
 			"message_id", "MESSAGEID",
 			"endpoint", "ENDPOINT",
 			"status", "STATUS",
@@ -495,37 +556,75 @@ func (d *pageDecoder) logEntry(val []byte, e *LogEntry) error {
 			"next_attempt_at", "NEXTATTEMPTAT",
 			"response_status", "RESPONSESTATUS",
 			"response_latency_ms", "RESPONSELATENCYMS",
-			"last_error", "LASTERROR") {
-		case 0:
-			err = stringValue(d, m.value, &e.MessageID, false)
-		case 1:
-			err = stringValue(d, m.value, &e.Endpoint, true)
-		case 2:
-			err = stringValue(d, m.value, &e.Status, true)
-		case 3:
-			err = intValue(m.value, &e.AttemptCount)
-		case 4:
-			err = timeValue(m.value, &e.CreatedAt)
-		case 5:
-			err = d.timePointer(m.value, &e.DeliveredAt)
-		case 6:
-			err = d.timePointer(m.value, &e.NextAttemptAt)
-		case 7:
-			err = d.intPointer(m.value, &e.ResponseStatus)
-		case 8:
-			err = int64Pointer(m.value, &e.ResponseLatencyMS, d.slabInt64)
-		case 9:
-			err = stringValue(d, m.value, &e.LastError, true)
-		}
-		if err != nil {
+			"last_error", "LASTERROR")
+		if err := d.logField(field, m.value, row, e); err != nil {
 			return err
 		}
 	}
 	if m.other {
+		if n := len(d.idRefs); n > 0 && d.idRefs[n-1].row == row {
+			d.idRefs = d.idRefs[:n-1]
+		}
 		*e = LogEntry{}
 		return jsonv2.Unmarshal(val, e, decodeOptions)
 	}
 	return nil
+}
+
+// logField decodes val into the field of e that logKeys[field] names;
+// -1 is a member LogEntry does not have.
+func (d *pageDecoder) logField(field int, val []byte, row int, e *LogEntry) error {
+	switch field {
+	case 0:
+		return d.messageID(val, row, e)
+	case 1:
+		return stringValue(d, val, &e.Endpoint, true)
+	case 2:
+		return stringValue(d, val, &e.Status, true)
+	case 3:
+		return intValue(val, &e.AttemptCount)
+	case 4:
+		return timeValue(val, &e.CreatedAt)
+	case 5:
+		return d.timePointer(val, &e.DeliveredAt)
+	case 6:
+		return d.timePointer(val, &e.NextAttemptAt)
+	case 7:
+		return d.intPointer(val, &e.ResponseStatus)
+	case 8:
+		return int64Pointer(val, &e.ResponseLatencyMS, d.slabInt64)
+	case 9:
+		return stringValue(d, val, &e.LastError, true)
+	}
+	return nil
+}
+
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
+}
+
+// endOfValue returns the end of the string, number or literal that starts
+// at b[i] and is followed directly by ',' or '}'; -1 for anything else
+// (white space, an object, an array), which members then reads.
+func endOfValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	end := i
+	switch b[i] {
+	case '{', '[':
+		return -1
+	case '"':
+		end = endOfString(b, i)
+	default:
+		for end < len(b) && b[end] != ',' && b[end] != '}' && !isSpace(b[end]) {
+			end++
+		}
+	}
+	if end >= len(b) || (b[end] != ',' && b[end] != '}') {
+		return -1
+	}
+	return end
 }
 
 // series reads the data of a metrics page into s, merging as the generic

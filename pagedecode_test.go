@@ -54,7 +54,9 @@ var pageDecoderSeeds = []string{
 	`{"data":{"buckets":[{"value":1.0}]}}`, `{"data":{"buckets":[{"value":"1"}]}}`, `{"data":{"buckets":[{"value":123456789012345678901}]}}`,
 	`{"data":{"buckets":[{"value":1234567890123456789}]}}`, `{"data":{"buckets":[null,{"Bucket-Start":"2026-05-05T00:00:00Z","VALUE":5}]}}`,
 	`{"data":{"meta":{"as_of":"x"},"buckets":[{"value":1}]},"meta":{"as_of":"2026-05-05T23:59:43Z","next_cursor":"c"}}`,
-	`{"data":{"from":"2026-05-05","to":1}}`, `{"data":{"from":"2026-13-05T00:00:00Z"}}`,
+	`{"data":{"from":"2026-05-05","to":1}}`, `{"data":{"buckets":[{"bucket_start":"2026-01-01T00:00:00Z00","value":1}]}}`,
+	`{"data":{"buckets":[{"bucket_start":"2026-01-01T00:00:00Z","value":1 ,"group":"g"}]}}`,
+	`{"data":[{"message_id":"m","endpoint":"e" ,"status":"queued","message_id":"n"}]}`, `{"data":{"from":"2026-13-05T00:00:00Z"}}`,
 	`{"data":{"buckets":[{"value":1}]}} {"x":1}`, `{"data":{"buckets":[{"value":1}]}`, `[]`, `null`, ``,
 }
 
@@ -230,6 +232,7 @@ func TestParseCanonicalUTC(t *testing.T) {
 		{"2025-12-06T12:00:00.5Z", false},
 		{"2025-12-06T12:00:00+00:00", false},
 		{"+025-12-06T12:00:00Z", false},
+		{"2025-12-06T12:00:00Z0", false},
 	} {
 		got, ok := parseCanonicalUTC([]byte(`"` + tc.in + `"`))
 		assert.Equal(t, tc.ok, ok, tc.in)
@@ -239,6 +242,9 @@ func TestParseCanonicalUTC(t *testing.T) {
 			assert.Equal(t, want, got, tc.in)
 		}
 	}
+	// Without its closing quote (22 bytes cut from a longer string).
+	_, ok := parseCanonicalUTC([]byte(`"2025-12-06T12:00:00Z0`))
+	assert.False(t, ok, "no closing quote")
 }
 
 // TestParseCanonicalUTCEveryDay compares the fast path with time.Parse on
