@@ -62,8 +62,11 @@
 // The page iterators give each page's Meta.NextCursor. A long export saves it
 // after each page and, after an interruption, resumes by passing it back as
 // the params' Cursor with the same filters: cursors are keyset-based, so no
-// row is skipped or repeated, even while new rows arrive. A server that
-// repeats a cursor stops the loop with ErrRepeatedCursor; the attempts
+// row is skipped or repeated, even while new rows arrive. A server whose
+// cursors loop stops the loop with ErrRepeatedCursor (a loop of up to 32
+// pages before any page comes twice; a longer one once it has gone round,
+// within about twice the pages walked), in memory that does not grow with
+// the walk, however long; the attempts
 // endpoints, which return at most 200 attempts and no cursor, end it with
 // ErrIncompletePage when more exist.
 //

@@ -51,7 +51,9 @@ var (
 	// ErrResponseTooLarge: the body passed WithMaxResponseBytes; the rest was not read.
 	ErrResponseTooLarge = errors.New("hookscope: response body too large")
 	// ErrRepeatedCursor: the server returned a cursor it had returned before, so
-	// following it would loop. The iterator stops with this error.
+	// following it would loop. The iterator stops with this error: before any
+	// page comes twice when the loop is at most 32 pages long, else once the
+	// walk has gone round it (within about twice the pages walked).
 	ErrRepeatedCursor = errors.New("hookscope: server repeated a pagination cursor")
 	// ErrIncompletePage: the server said it has more results (has_more) but
 	// gave no cursor to fetch them, as the attempts endpoint does past its

@@ -131,9 +131,11 @@ func FuzzParseRetryAfter(f *testing.F) {
 }
 
 // FuzzPaginateGuard: whatever pages a server answers (rows or none,
-// has_more or not, cursors new, repeated or absent), a walk ends, fetches no
-// cursor twice, never goes on after has_more false, and never follows more
-// than MaxEmptyPages empty pages in a row.
+// has_more or not, cursors new, repeated or absent), a walk ends, never
+// fetches again a cursor fetched within the last recentCursors pages (an
+// older one only once Brent's detection meets it: FuzzCursorGuard), never
+// goes on after has_more false, and never follows more than MaxEmptyPages
+// empty pages in a row.
 func FuzzPaginateGuard(f *testing.F) {
 	f.Add([]byte{0x03, 0x03, 0x03})
 	f.Add([]byte{0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x03, 0x01})
@@ -144,16 +146,16 @@ func FuzzPaginateGuard(f *testing.F) {
 		// cursor, bits 4+ a cursor reused from an earlier page.
 		type page struct{ rows int }
 		fetched := 0
-		seen := map[string]bool{}
+		fetchedAt := map[string]int{}
 		lastHasMore := true
 		fetch := func(_ context.Context, cursor string) (page, pageInfo, error) {
 			if !lastHasMore {
 				t.Fatalf("fetch %d after has_more false", fetched)
 			}
-			if seen[cursor] {
-				t.Fatalf("cursor %q fetched twice", cursor)
+			if at, ok := fetchedAt[cursor]; ok && fetched-at <= recentCursors {
+				t.Fatalf("cursor %q fetched again %d pages after", cursor, fetched-at)
 			}
-			seen[cursor] = true
+			fetchedAt[cursor] = fetched
 			if fetched >= len(script) {
 				fetched++
 				lastHasMore = false
@@ -188,6 +190,75 @@ func FuzzPaginateGuard(f *testing.F) {
 		}
 		if pages > len(script)+1 {
 			t.Fatalf("%d pages from a %d-page script", pages, len(script))
+		}
+	})
+}
+
+// FuzzCursorGuard: over any server whose next cursor is a function of the
+// cursor asked for (script[i] is where cursor i leads; past the script, the
+// walk ends), a walk that loops stops with ErrRepeatedCursor within Brent's
+// bound, one that does not is never stopped, and the error comes only when
+// a cursor really repeated; a loop of at most recentCursors pages stops
+// before any cursor is fetched twice.
+func FuzzCursorGuard(f *testing.F) {
+	f.Add([]byte{1, 1})                          // a loop of 1
+	f.Add([]byte{1, 2, 1})                       // a loop of 2
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 2})     // a loop of 7 after one page
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}) // no loop
+	f.Fuzz(func(t *testing.T, script []byte) {
+		if len(script) > 4096 {
+			return
+		}
+		next := func(i int) int {
+			if i >= len(script) {
+				return -1
+			}
+			return int(script[i])
+		}
+		// What a walk from cursor 0 meets: where it first repeats, if it does.
+		firstAt := map[int]int{}
+		loopStart, loopLen := -1, 0
+		for i, c := 0, 0; c >= 0; i, c = i+1, next(c) {
+			if at, ok := firstAt[c]; ok {
+				loopStart, loopLen = at, i-at
+				break
+			}
+			firstAt[c] = i
+		}
+		var walked []string
+		fetch := func(_ context.Context, cursor string) (struct{}, pageInfo, error) {
+			walked = append(walked, cursor)
+			if len(walked) > 8*(len(script)+2) {
+				t.Fatalf("%d pages from a %d-cursor server", len(walked), len(script))
+			}
+			var i int
+			if _, err := fmt.Sscanf(cursor, "c%d", &i); err != nil {
+				t.Fatalf("cursor %q: %v", cursor, err)
+			}
+			n := next(i)
+			if n < 0 {
+				return struct{}{}, pageInfo{}, nil
+			}
+			return struct{}{}, pageInfo{NextCursor: fmt.Sprintf("c%d", n), HasMore: true, Rows: 1}, nil
+		}
+		var last error
+		for _, err := range paginate(context.Background(), "c0", fetch) {
+			last = err
+		}
+		if loopStart < 0 {
+			if last != nil {
+				t.Fatalf("no loop, yet the walk ended with %v after %d pages", last, len(walked))
+			}
+			return
+		}
+		if !errors.Is(last, ErrRepeatedCursor) {
+			t.Fatalf("loop of %d after %d pages, walk ended with %v after %d pages", loopLen, loopStart, last, len(walked))
+		}
+		if loopLen <= recentCursors && len(walked) != loopStart+loopLen {
+			t.Fatalf("loop of %d after %d pages: %d pages fetched, want %d", loopLen, loopStart, len(walked), loopStart+loopLen)
+		}
+		if bound := loopStart + loopLen + 2*max(loopStart, loopLen) + loopLen; len(walked) > bound {
+			t.Fatalf("loop of %d after %d pages: %d pages fetched, Brent's bound %d", loopLen, loopStart, len(walked), bound)
 		}
 	})
 }

@@ -31,21 +31,20 @@ type fetchPage[P any] func(ctx context.Context, cursor string) (page P, info pag
 // paginate alone decides what ends a walk, by one rule for every iterator,
 // and the end comes only from the server: a page without has_more ends it,
 // whatever its cursor (a short page does not). An error is yielded once and
-// ends the walk; so does a cursor the server already returned
-// (ErrRepeatedCursor), has_more without a cursor (ErrIncompletePage, after
-// that page), and the MaxEmptyPages-th page in a row without a row while
-// has_more (ErrEmptyPages): without it a server could keep a loop whose body
-// never runs going forever.
+// ends the walk; so does a server whose cursors loop (ErrRepeatedCursor, see
+// cursorGuard), has_more without a cursor (ErrIncompletePage, after that
+// page), and the MaxEmptyPages-th page in a row without a row while has_more
+// (ErrEmptyPages): without it a server could keep a loop whose body never
+// runs going forever. Its memory does not grow with the walk.
 func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
-		seed := maphash.MakeSeed()
-		seen := make(map[uint64]struct{})
+		guard := newCursorGuard()
 		cursor := startCursor
 		if cursor != "" {
-			seen[maphash.String(seed, cursor)] = struct{}{}
+			guard.repeated(cursor)
 		}
-		empty := 0
+		empty, pages := 0, 0
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
@@ -56,6 +55,7 @@ func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]
 				yield(zero, err)
 				return
 			}
+			pages++
 			if !yield(page, nil) {
 				return
 			}
@@ -75,15 +75,65 @@ func paginate[P any](ctx context.Context, startCursor string, fetch fetchPage[P]
 			} else {
 				empty = 0
 			}
-			h := maphash.String(seed, info.NextCursor)
-			if _, dup := seen[h]; dup {
-				yield(zero, ErrRepeatedCursor)
+			if guard.repeated(info.NextCursor) {
+				yield(zero, fmt.Errorf("%w: the next cursor of page %d was returned before, so its pages would loop", ErrRepeatedCursor, pages))
 				return
 			}
-			seen[h] = struct{}{}
 			cursor = info.NextCursor
 		}
 	}
+}
+
+// recentCursors is how many of the last cursors of a walk cursorGuard
+// compares each new one with.
+const recentCursors = 32
+
+// cursorGuard tells when the cursors of a walk repeat, in memory that does
+// not grow with the walk: a 64-bit hash of each cursor (maphash, with a
+// seed of the walk's own), compared with the hashes of the last
+// recentCursors cursors, which catches a loop of up to that many pages
+// before its first page is fetched again, and with Brent's cycle detection
+// over the whole sequence, which catches a loop of any length: once the
+// walk is in a loop of λ pages entered after μ, a hash it keeps (the
+// tortoise, moved to the latest cursor whenever the count since the last
+// move reaches a doubling power) recurs within at most about 2·max(μ, λ)+λ
+// pages. A server that repeats a cursor is deterministic about what follows
+// it (the cursor encodes the position), so the walk from there loops.
+type cursorGuard struct {
+	seed     maphash.Seed
+	recent   [recentCursors]uint64
+	seen     int // cursors hashed so far
+	tortoise uint64
+	power    int // the steps the tortoise waits before it moves next
+	steps    int // steps since it last moved
+}
+
+func newCursorGuard() *cursorGuard {
+	return &cursorGuard{seed: maphash.MakeSeed(), power: 1}
+}
+
+// repeated records cursor and reports whether the walk has met it before
+// (certainly, among the last recentCursors; for older ones, once Brent's
+// tortoise meets it).
+func (g *cursorGuard) repeated(cursor string) bool {
+	h := maphash.String(g.seed, cursor)
+	for _, r := range g.recent[:min(g.seen, recentCursors)] {
+		if r == h {
+			return true
+		}
+	}
+	if g.seen > 0 && h == g.tortoise {
+		return true
+	}
+	g.recent[g.seen%recentCursors] = h
+	g.seen++
+	if g.steps++; g.seen == 1 || g.steps == g.power {
+		g.tortoise, g.steps = h, 0
+		if g.seen > 1 {
+			g.power *= 2
+		}
+	}
+	return false
 }
 
 // listPages is how every service turns a list query into its page iterator.
