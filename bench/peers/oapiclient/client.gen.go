@@ -1213,7 +1213,12 @@ type WebhookAnalytics struct {
 
 // WebhookCreateRequest The body of a create. A field not named here is 400 `INVALID_REQUEST`.
 type WebhookCreateRequest struct {
-	Name string `json:"name"`
+	// EventTypes The event types to subscribe to; default every event type of the organization (at most 100 non-empty strings).
+	EventTypes *[]string `json:"event_types,omitempty"`
+
+	// IsActive Whether deliveries start at once.
+	IsActive *bool  `json:"isActive,omitempty"`
+	Name     string `json:"name"`
 
 	// Url Must be a valid HTTPS URL.
 	Url string `json:"url"`
@@ -1291,10 +1296,14 @@ type WebhookListResponse struct {
 type WebhookMetric string
 
 // WebhookUpdateRequest The body of an update. Each field present is set; the rest is left
-// unchanged. A field not named here is 400 `INVALID_REQUEST`.
+// unchanged. A field not named here is 400 `INVALID_REQUEST`, and so is
+// an empty body (nothing to update). An update that changes no value
+// leaves `updated_at` unchanged.
 type WebhookUpdateRequest struct {
-	IsActive *bool   `json:"isActive,omitempty"`
-	Name     *string `json:"name,omitempty"`
+	// EventTypes The event types to subscribe to (at most 100 non-empty strings).
+	EventTypes *[]string `json:"event_types,omitempty"`
+	IsActive   *bool     `json:"isActive,omitempty"`
+	Name       *string   `json:"name,omitempty"`
 
 	// Url Must be a valid HTTPS URL.
 	Url *string `json:"url,omitempty"`

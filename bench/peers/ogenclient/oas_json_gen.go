@@ -7702,11 +7702,29 @@ func (s *WebhookCreateRequest) encodeFields(e *jx.Encoder) {
 		e.FieldStart("url")
 		json.EncodeURI(e, s.URL)
 	}
+	{
+		if s.EventTypes != nil {
+			e.FieldStart("event_types")
+			e.ArrStart()
+			for _, elem := range s.EventTypes {
+				e.Str(elem)
+			}
+			e.ArrEnd()
+		}
+	}
+	{
+		if s.IsActive.Set {
+			e.FieldStart("isActive")
+			s.IsActive.Encode(e)
+		}
+	}
 }
 
-var jsonFieldsNameOfWebhookCreateRequest = [2]string{
+var jsonFieldsNameOfWebhookCreateRequest = [4]string{
 	0: "name",
 	1: "url",
+	2: "event_types",
+	3: "isActive",
 }
 
 // Decode decodes WebhookCreateRequest from json.
@@ -7715,6 +7733,7 @@ func (s *WebhookCreateRequest) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode WebhookCreateRequest to nil")
 	}
 	var requiredBitSet [1]uint8
+	s.setDefaults()
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -7741,6 +7760,35 @@ func (s *WebhookCreateRequest) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"url\"")
+			}
+		case "event_types":
+			if err := func() error {
+				s.EventTypes = make([]string, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem string
+					v, err := d.Str()
+					elem = string(v)
+					if err != nil {
+						return err
+					}
+					s.EventTypes = append(s.EventTypes, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"event_types\"")
+			}
+		case "isActive":
+			if err := func() error {
+				s.IsActive.Reset()
+				if err := s.IsActive.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"isActive\"")
 			}
 		default:
 			return errors.Errorf("unexpected field %q", k)
@@ -8892,12 +8940,23 @@ func (s *WebhookUpdateRequest) encodeFields(e *jx.Encoder) {
 			s.IsActive.Encode(e)
 		}
 	}
+	{
+		if s.EventTypes != nil {
+			e.FieldStart("event_types")
+			e.ArrStart()
+			for _, elem := range s.EventTypes {
+				e.Str(elem)
+			}
+			e.ArrEnd()
+		}
+	}
 }
 
-var jsonFieldsNameOfWebhookUpdateRequest = [3]string{
+var jsonFieldsNameOfWebhookUpdateRequest = [4]string{
 	0: "name",
 	1: "url",
 	2: "isActive",
+	3: "event_types",
 }
 
 // Decode decodes WebhookUpdateRequest from json.
@@ -8905,8 +8964,10 @@ func (s *WebhookUpdateRequest) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode WebhookUpdateRequest to nil")
 	}
+	var propertiesCount int
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		propertiesCount++
 		switch string(k) {
 		case "name":
 			if err := func() error {
@@ -8938,12 +8999,40 @@ func (s *WebhookUpdateRequest) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"isActive\"")
 			}
+		case "event_types":
+			if err := func() error {
+				s.EventTypes = make([]string, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem string
+					v, err := d.Str()
+					elem = string(v)
+					if err != nil {
+						return err
+					}
+					s.EventTypes = append(s.EventTypes, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"event_types\"")
+			}
 		default:
 			return errors.Errorf("unexpected field %q", k)
 		}
 		return nil
 	}); err != nil {
 		return errors.Wrap(err, "decode WebhookUpdateRequest")
+	}
+	// Validate properties count.
+	if err := (validate.Object{
+		MinProperties:    1,
+		MinPropertiesSet: true,
+		MaxProperties:    0,
+		MaxPropertiesSet: false,
+	}).ValidateProperties(propertiesCount); err != nil {
+		return errors.Wrap(err, "object")
 	}
 
 	return nil

@@ -6265,6 +6265,11 @@ type WebhookCreateRequest struct {
 	Name string `json:"name"`
 	// Must be a valid HTTPS URL.
 	URL url.URL `json:"url"`
+	// The event types to subscribe to; default every event type of the organization (at most 100 non-empty
+	// strings).
+	EventTypes []string `json:"event_types"`
+	// Whether deliveries start at once.
+	IsActive OptBool `json:"isActive"`
 }
 
 // GetName returns the value of Name.
@@ -6277,6 +6282,16 @@ func (s *WebhookCreateRequest) GetURL() url.URL {
 	return s.URL
 }
 
+// GetEventTypes returns the value of EventTypes.
+func (s *WebhookCreateRequest) GetEventTypes() []string {
+	return s.EventTypes
+}
+
+// GetIsActive returns the value of IsActive.
+func (s *WebhookCreateRequest) GetIsActive() OptBool {
+	return s.IsActive
+}
+
 // SetName sets the value of Name.
 func (s *WebhookCreateRequest) SetName(val string) {
 	s.Name = val
@@ -6285,6 +6300,16 @@ func (s *WebhookCreateRequest) SetName(val string) {
 // SetURL sets the value of URL.
 func (s *WebhookCreateRequest) SetURL(val url.URL) {
 	s.URL = val
+}
+
+// SetEventTypes sets the value of EventTypes.
+func (s *WebhookCreateRequest) SetEventTypes(val []string) {
+	s.EventTypes = val
+}
+
+// SetIsActive sets the value of IsActive.
+func (s *WebhookCreateRequest) SetIsActive(val OptBool) {
+	s.IsActive = val
 }
 
 // The webhooks error envelope.
@@ -7516,13 +7541,16 @@ func (*WebhookUnavailableHeaders) listWebhooksRes()  {}
 func (*WebhookUnavailableHeaders) updateWebhookRes() {}
 
 // The body of an update. Each field present is set; the rest is left unchanged. A field not named here
-// is 400 `INVALID_REQUEST`.
+// is 400 `INVALID_REQUEST`, and so is an empty body (nothing to update). An update that changes no
+// value leaves `updated_at` unchanged.
 // Ref: #/components/schemas/WebhookUpdateRequest
 type WebhookUpdateRequest struct {
 	Name OptString `json:"name"`
 	// Must be a valid HTTPS URL.
 	URL      OptURI  `json:"url"`
 	IsActive OptBool `json:"isActive"`
+	// The event types to subscribe to (at most 100 non-empty strings).
+	EventTypes []string `json:"event_types"`
 }
 
 // GetName returns the value of Name.
@@ -7540,6 +7568,11 @@ func (s *WebhookUpdateRequest) GetIsActive() OptBool {
 	return s.IsActive
 }
 
+// GetEventTypes returns the value of EventTypes.
+func (s *WebhookUpdateRequest) GetEventTypes() []string {
+	return s.EventTypes
+}
+
 // SetName sets the value of Name.
 func (s *WebhookUpdateRequest) SetName(val OptString) {
 	s.Name = val
@@ -7553,4 +7586,9 @@ func (s *WebhookUpdateRequest) SetURL(val OptURI) {
 // SetIsActive sets the value of IsActive.
 func (s *WebhookUpdateRequest) SetIsActive(val OptBool) {
 	s.IsActive = val
+}
+
+// SetEventTypes sets the value of EventTypes.
+func (s *WebhookUpdateRequest) SetEventTypes(val []string) {
+	s.EventTypes = val
 }
