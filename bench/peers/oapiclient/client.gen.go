@@ -1060,7 +1060,7 @@ type MetricBucket struct {
 	// `5xx`, `network_error`).
 	Group *string `json:"group,omitempty"`
 
-	// PriorValue With compare_to=prior_period only; the same bucket's value in the prior period, null when not aggregated.
+	// PriorValue With compare_to=prior_period only; the count of the bucket's span shifted back by the window's length, null when not aggregated.
 	PriorValue *int64 `json:"prior_value,omitempty"`
 
 	// Value The count; null when the bucket starts after meta.as_of (not aggregated yet), 0 when nothing happened.
@@ -1517,7 +1517,7 @@ type GetMetricsMessagesParams struct {
 	// From Start of the window; default `to` minus 24 h. Must be before `to`.
 	From *MetricsFrom `form:"from,omitempty" json:"from,omitempty"`
 
-	// To End of the window; default now. The last bucket is the one containing `to`.
+	// To End of the window (exclusive); default now. The last bucket is the one containing `to` and stops at it.
 	To *MetricsTo `form:"to,omitempty" json:"to,omitempty"`
 
 	// Granularity Bucket width; default `hour`. Finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
@@ -1534,9 +1534,11 @@ type GetMetricsMessagesParams struct {
 	// Limit Bucket rows per page.
 	Limit *MetricsLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// CompareTo `prior_period`: every row gains `prior_value`, the value of the same
-	// bucket offset in the window of equal length just before `from`; `data`
-	// gains `prior_from` and `prior_to`.
+	// CompareTo `prior_period`: every row gains `prior_value`, the count of the same
+	// span (the part of the bucket inside the window) shifted back by the
+	// window's length (`to` - `from`): a partial bucket compares with the
+	// same partial span, never with a whole bucket. `data` gains `prior_from`
+	// and `prior_to` (= `from`).
 	CompareTo *GetMetricsMessagesParamsCompareTo `form:"compare_to,omitempty" json:"compare_to,omitempty"`
 }
 
@@ -1557,7 +1559,7 @@ type GetMetricsWebhooksParams struct {
 	// From Start of the window; default `to` minus 24 h. Must be before `to`.
 	From *MetricsFrom `form:"from,omitempty" json:"from,omitempty"`
 
-	// To End of the window; default now. The last bucket is the one containing `to`.
+	// To End of the window (exclusive); default now. The last bucket is the one containing `to` and stops at it.
 	To *MetricsTo `form:"to,omitempty" json:"to,omitempty"`
 
 	// Granularity Bucket width; default `hour`. Finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
@@ -1574,9 +1576,11 @@ type GetMetricsWebhooksParams struct {
 	// Limit Bucket rows per page.
 	Limit *MetricsLimit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// CompareTo `prior_period`: every row gains `prior_value`, the value of the same
-	// bucket offset in the window of equal length just before `from`; `data`
-	// gains `prior_from` and `prior_to`.
+	// CompareTo `prior_period`: every row gains `prior_value`, the count of the same
+	// span (the part of the bucket inside the window) shifted back by the
+	// window's length (`to` - `from`): a partial bucket compares with the
+	// same partial span, never with a whole bucket. `data` gains `prior_from`
+	// and `prior_to` (= `from`).
 	CompareTo *GetMetricsWebhooksParamsCompareTo `form:"compare_to,omitempty" json:"compare_to,omitempty"`
 }
 
@@ -2014,7 +2018,8 @@ type ClientInterface interface {
 	// (attempts with attempt_no > 1). Each attempt counts in the bucket of its
 	// created_at. Buckets start at `from` floored to the granularity and run
 	// through the bucket that contains `to` (a 24 h hourly window has 25
-	// buckets). A bucket that starts after `meta.as_of` has `"value": null`;
+	// buckets); each bucket counts only the part of its span inside
+	// [`from`, `to`), so the first and the last may be partial. A bucket that starts after `meta.as_of` has `"value": null`;
 	// earlier buckets hold a number, 0 when nothing happened. More than 10,000
 	// bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a
 	// granularity finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
@@ -2297,7 +2302,8 @@ func (c *Client) GetMetricsMessages(ctx context.Context, params *GetMetricsMessa
 // (attempts with attempt_no > 1). Each attempt counts in the bucket of its
 // created_at. Buckets start at `from` floored to the granularity and run
 // through the bucket that contains `to` (a 24 h hourly window has 25
-// buckets). A bucket that starts after `meta.as_of` has `"value": null`;
+// buckets); each bucket counts only the part of its span inside
+// [`from`, `to`), so the first and the last may be partial. A bucket that starts after `meta.as_of` has `"value": null`;
 // earlier buckets hold a number, 0 when nothing happened. More than 10,000
 // bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a
 // granularity finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
@@ -3337,7 +3343,8 @@ type ClientWithResponsesInterface interface {
 	// (attempts with attempt_no > 1). Each attempt counts in the bucket of its
 	// created_at. Buckets start at `from` floored to the granularity and run
 	// through the bucket that contains `to` (a 24 h hourly window has 25
-	// buckets). A bucket that starts after `meta.as_of` has `"value": null`;
+	// buckets); each bucket counts only the part of its span inside
+	// [`from`, `to`), so the first and the last may be partial. A bucket that starts after `meta.as_of` has `"value": null`;
 	// earlier buckets hold a number, 0 when nothing happened. More than 10,000
 	// bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a
 	// granularity finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
@@ -5577,7 +5584,8 @@ func (c *ClientWithResponses) GetMetricsMessagesWithResponse(ctx context.Context
 // (attempts with attempt_no > 1). Each attempt counts in the bucket of its
 // created_at. Buckets start at `from` floored to the granularity and run
 // through the bucket that contains `to` (a 24 h hourly window has 25
-// buckets). A bucket that starts after `meta.as_of` has `"value": null`;
+// buckets); each bucket counts only the part of its span inside
+// [`from`, `to`), so the first and the last may be partial. A bucket that starts after `meta.as_of` has `"value": null`;
 // earlier buckets hold a number, 0 when nothing happened. More than 10,000
 // bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a
 // granularity finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.

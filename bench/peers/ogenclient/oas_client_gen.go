@@ -58,10 +58,12 @@ type Invoker interface {
 	// Outbound webhook delivery attempts counted into fixed time buckets: `delivered` (successful
 	// attempts), `failed` (failed attempts), `retried` (attempts with attempt_no > 1). Each attempt counts
 	// in the bucket of its created_at. Buckets start at `from` floored to the granularity and run through
-	// the bucket that contains `to` (a 24 h hourly window has 25 buckets). A bucket that starts after
-	// `meta.as_of` has `"value": null`; earlier buckets hold a number, 0 when nothing happened. More than
-	// 10,000 bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a granularity finer
-	// than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`. Requires the metrics:read scope.
+	// the bucket that contains `to` (a 24 h hourly window has 25 buckets); each bucket counts only the
+	// part of its span inside [`from`, `to`), so the first and the last may be partial. A bucket that
+	// starts after `meta.as_of` has `"value": null`; earlier buckets hold a number, 0 when nothing
+	// happened. More than 10,000 bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a
+	// granularity finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`. Requires the metrics:read
+	// scope.
 	//
 	// GET /v1/metrics/webhooks
 	GetMetricsWebhooks(ctx context.Context, params GetMetricsWebhooksParams) (GetMetricsWebhooksRes, error)
@@ -695,10 +697,12 @@ func (c *Client) sendGetMetricsMessages(ctx context.Context, params GetMetricsMe
 // Outbound webhook delivery attempts counted into fixed time buckets: `delivered` (successful
 // attempts), `failed` (failed attempts), `retried` (attempts with attempt_no > 1). Each attempt counts
 // in the bucket of its created_at. Buckets start at `from` floored to the granularity and run through
-// the bucket that contains `to` (a 24 h hourly window has 25 buckets). A bucket that starts after
-// `meta.as_of` has `"value": null`; earlier buckets hold a number, 0 when nothing happened. More than
-// 10,000 bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a granularity finer
-// than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`. Requires the metrics:read scope.
+// the bucket that contains `to` (a 24 h hourly window has 25 buckets); each bucket counts only the
+// part of its span inside [`from`, `to`), so the first and the last may be partial. A bucket that
+// starts after `meta.as_of` has `"value": null`; earlier buckets hold a number, 0 when nothing
+// happened. More than 10,000 bucket rows in the window (buckets x groups) is 400 `TOO_MANY_BUCKETS`; a
+// granularity finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`. Requires the metrics:read
+// scope.
 //
 // GET /v1/metrics/webhooks
 func (c *Client) GetMetricsWebhooks(ctx context.Context, params GetMetricsWebhooksParams) (GetMetricsWebhooksRes, error) {

@@ -40,7 +40,8 @@ type GetMetricsMessagesParams struct {
 	Metric MessageMetric
 	// Start of the window; default `to` minus 24 h. Must be before `to`.
 	From OptDateTime `json:",omitempty,omitzero"`
-	// End of the window; default now. The last bucket is the one containing `to`.
+	// End of the window (exclusive); default now. The last bucket is the one containing `to` and stops at
+	// it.
 	To OptDateTime `json:",omitempty,omitzero"`
 	// Bucket width; default `hour`. Finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
 	Granularity OptMetricsGranularity `json:",omitempty,omitzero"`
@@ -51,8 +52,10 @@ type GetMetricsMessagesParams struct {
 	Cursor OptCursor `json:",omitempty,omitzero"`
 	// Bucket rows per page.
 	Limit OptInt `json:",omitempty,omitzero"`
-	// `prior_period`: every row gains `prior_value`, the value of the same bucket offset in the window of
-	// equal length just before `from`; `data` gains `prior_from` and `prior_to`.
+	// `prior_period`: every row gains `prior_value`, the count of the same span (the part of the bucket
+	// inside the window) shifted back by the window's length (`to` - `from`): a partial bucket compares
+	// with the same partial span, never with a whole bucket. `data` gains `prior_from` and `prior_to` (=
+	// `from`).
 	CompareTo OptMetricsCompareTo `json:",omitempty,omitzero"`
 }
 
@@ -62,7 +65,8 @@ type GetMetricsWebhooksParams struct {
 	Metric WebhookMetric
 	// Start of the window; default `to` minus 24 h. Must be before `to`.
 	From OptDateTime `json:",omitempty,omitzero"`
-	// End of the window; default now. The last bucket is the one containing `to`.
+	// End of the window (exclusive); default now. The last bucket is the one containing `to` and stops at
+	// it.
 	To OptDateTime `json:",omitempty,omitzero"`
 	// Bucket width; default `hour`. Finer than the plan allows is 403 `GRANULARITY_NOT_AVAILABLE`.
 	Granularity OptMetricsGranularity `json:",omitempty,omitzero"`
@@ -73,8 +77,10 @@ type GetMetricsWebhooksParams struct {
 	Cursor OptCursor `json:",omitempty,omitzero"`
 	// Bucket rows per page.
 	Limit OptInt `json:",omitempty,omitzero"`
-	// `prior_period`: every row gains `prior_value`, the value of the same bucket offset in the window of
-	// equal length just before `from`; `data` gains `prior_from` and `prior_to`.
+	// `prior_period`: every row gains `prior_value`, the count of the same span (the part of the bucket
+	// inside the window) shifted back by the window's length (`to` - `from`): a partial bucket compares
+	// with the same partial span, never with a whole bucket. `data` gains `prior_from` and `prior_to` (=
+	// `from`).
 	CompareTo OptMetricsCompareTo `json:",omitempty,omitzero"`
 }
 

@@ -3379,8 +3379,8 @@ type MetricBucket struct {
 	// With group_by only: an endpoint id (`ep_...`), a kind (`organization`, `number`) or a status class
 	// (`2xx`, `3xx`, `4xx`, `5xx`, `network_error`).
 	Group OptString `json:"group"`
-	// With compare_to=prior_period only; the same bucket's value in the prior period, null when not
-	// aggregated.
+	// With compare_to=prior_period only; the count of the bucket's span shifted back by the window's
+	// length, null when not aggregated.
 	PriorValue OptNilInt64 `json:"prior_value"`
 }
 
