@@ -173,6 +173,7 @@ func setStatus(msg *message, final bool) {
 func (s *store) addOutbound(endpointID string, msg *message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ownLocked()
 	for _, o := range s.orgs {
 		if ep := o.endpoint(endpointID); ep != nil {
 			msg.org, msg.ep = o, ep

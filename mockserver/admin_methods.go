@@ -29,6 +29,10 @@ func (s *Server) Keys() []Key {
 func (s *Server) RemoveKey(token string) bool {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	if _, ok := s.st.keys[token]; !ok {
+		return false
+	}
+	s.st.ownLocked()
 	_, ok := s.st.keys[token]
 	delete(s.st.keys, token)
 	return ok
@@ -68,7 +72,7 @@ func (j *journal) clear() {
 func (s *Server) Reset() {
 	s.clockMu.Lock()
 	defer s.clockMu.Unlock()
-	id, st := s.generate()
+	id, st := s.baseStore()
 	s.st.replace(st)
 	s.ident.Store(id)
 	s.dataSeed.Store(s.cfg.seed)
@@ -93,7 +97,7 @@ func (t *idemTable) clear() {
 func (s *store) replace(n *store) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs, s.keys, s.msgs, s.rng = n.orgs, n.keys, n.msgs, n.rng
+	s.orgs, s.keys, s.msgs, s.rng, s.base = n.orgs, n.keys, n.msgs, n.rng, n.base
 }
 
 // Message directions of MessageQuery.

@@ -68,6 +68,10 @@ func profileOf(ep *endpoint) *profile {
 func (s *store) retryDue(now time.Time, seed int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.base != nil && !s.anyDueLocked(now) {
+		return 0 // nothing to retry: the shared base stays shared
+	}
+	s.ownLocked()
 	made := 0
 	ids := make([]string, 0, len(s.orgs))
 	for id := range s.orgs {
@@ -95,6 +99,23 @@ func (s *store) retryDue(now time.Time, seed int64) int {
 		}
 	}
 	return made
+}
+
+// anyDueLocked reports whether a pending_retry message is due at now.
+func (s *store) anyDueLocked(now time.Time) bool {
+	for _, o := range s.orgs {
+		for _, m := range o.outboundBy[filterKey{status: hookscope.StatusPendingRetry}] {
+			if !m.nextAttemptAt.After(now) {
+				return true
+			}
+		}
+		for _, m := range o.inbound {
+			if m.status == hookscope.StatusPendingRetry && !m.nextAttemptAt.After(now) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // retried is a copy of pending_retry message m with its attempts due up to

@@ -36,6 +36,7 @@ func AddWebhooks(s *Server, n int) {
 	now := s.now().Truncate(time.Millisecond)
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	s.st.ownLocked()
 	o := s.st.orgs[s.DefaultOrgID()]
 	g := ids{rng: s.st.rng}
 	for i := range n {

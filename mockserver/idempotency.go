@@ -23,6 +23,7 @@ type writeAnswer struct {
 func (s *store) applyWrite(apply func() writeAnswer) writeAnswer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ownLocked()
 	return apply()
 }
 

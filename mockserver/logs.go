@@ -55,6 +55,13 @@ func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
 	return q, err
 }
 
+// maxCachedRows is how many of an organization's newest /v1/logs rows keep
+// their encoding once served.
+const maxCachedRows = 10000
+
+// olderThan reports whether m comes before n in the logs' (created_at, id) order.
+func olderThan(m, n *message) bool { return compareMsg(m, n.createdAt, n.id) < 0 }
+
 // appendLogsPage appends the rows of org's outbound messages that q
 // selects, newest first, comma-separated, and the position of the page's
 // last row, with more when more rows follow. The rows are encoded under the
@@ -77,11 +84,23 @@ func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, l
 	if q.hasBefore {
 		hi = min(hi, lowerBound(ms, q.before.time(), q.before.ID))
 	}
+	// Only the newest maxCachedRows rows of the organization keep their
+	// encoding (the pages clients read again and again), so that serving
+	// every row of a large history once does not grow memory by a row's
+	// bytes per message.
+	var oldestCached *message
+	if all := o.outboundBy[filterKey{}]; len(all) > maxCachedRows {
+		oldestCached = all[len(all)-maxCachedRows]
+	}
 	for i, n := hi-1, 0; i >= lo && n < q.limit; i, n = i-1, n+1 {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = appendCachedLogRow(b, ms[i])
+		if m := ms[i]; oldestCached == nil || !olderThan(m, oldestCached) {
+			b = appendCachedLogRow(b, m)
+		} else {
+			b = appendLogRow(b, m)
+		}
 	}
 	if hi-lo <= q.limit {
 		return b, cursor{}, false, nil

@@ -164,7 +164,7 @@ func NewHandler(opts ...Option) *Server {
 	}
 	s := &Server{cfg: cfg, routes: newRoutes(), closing: make(chan struct{}), idem: newIdemTable()}
 	s.genNow = cfg.clock().UTC().Truncate(time.Millisecond)
-	id, st := s.generate()
+	id, st := s.baseStore()
 	s.st = st
 	s.ident.Store(id)
 	s.dataSeed.Store(cfg.seed)

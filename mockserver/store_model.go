@@ -30,10 +30,14 @@ type store struct {
 	// msgs finds any message (outbound or inbound) by id, for the presigned
 	// response-body URLs, which carry no API key.
 	msgs map[string]*message
-	// rng draws the ids of records added at runtime.
+	// rng draws the ids of records added at runtime (nil while base is set).
 	rng *rand.Rand
 	// none is the empty org that orgRead returns for an unknown id.
 	none *org
+	// base, while set, means orgs, keys and msgs are a generated base that
+	// other Servers share, read-only: a write first calls ownLocked, which
+	// builds the store's own copy with base and clears it.
+	base func() *store
 }
 
 func newStore(rng *rand.Rand) *store {
@@ -223,6 +227,7 @@ func (s *store) orgRead(id string) *org {
 func (s *store) addKey(k Key) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.ownLocked()
 	s.orgLocked(k.Org)
 	s.keys[k.Token] = k
 }
