@@ -159,7 +159,7 @@ func lastEvents(o *org, ms []*message, n int) []analyticsEvent {
 func toAnalyticsEvent(o *org, m *message) analyticsEvent {
 	ev := analyticsEvent{
 		ID: m.id, WebhookID: m.ep.id, OrganizationID: o.id, URL: m.ep.url, Event: m.eventType,
-		ResourceID: m.resourceID, Payload: rawOrNull(m.payload), Retries: max(len(m.attempts)-1, 0),
+		ResourceID: m.resourceID, Payload: rawOrNull(m.payloadJSON()), Retries: max(len(m.attempts)-1, 0),
 		CreatedAt: analyticsTime(m.createdAt), UpdatedAt: analyticsTime(m.createdAt),
 		Done: intBool(m.status == hookscope.StatusSucceeded || m.status == hookscope.StatusFailedPermanent),
 	}

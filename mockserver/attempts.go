@@ -160,7 +160,7 @@ func requestHeaders(m *message, a *attempt) map[string]string {
 	// The mock makes every secret (whsec_ + base64 of 24 bytes) and every
 	// id (a UUID) itself, so Sign cannot refuse them; the signature tests
 	// would see a header left out.
-	if sig, err := webhook.Sign(m.ep.secret, m.id, a.at, m.payload); err == nil {
+	if sig, err := webhook.Sign(m.ep.secret, m.id, a.at, m.payloadJSON()); err == nil {
 		h["Webhook-Signature"] = sig
 	}
 	return h

@@ -12,5 +12,5 @@ func MessageDelivery(s *Server, id string) (endpointID string, payload []byte, o
 	if m == nil {
 		return "", nil, false
 	}
-	return m.ep.id, slices.Clone(m.payload), true
+	return m.ep.id, slices.Clone(m.payloadJSON()), true
 }

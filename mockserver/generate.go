@@ -3,8 +3,8 @@ package mockserver
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
@@ -131,7 +131,7 @@ func (g *generator) outbound(o *org, eps []*endpoint, i, n int, t time.Time, for
 	p := &profiles[pi]
 	ev := p.events[g.rng.IntN(len(p.events))]
 	m := &message{id: g.uuidV7(t), org: o, ep: eps[pi], eventType: ev, createdAt: t}
-	m.resourceID, m.payload = g.payload(ev, t)
+	m.resourceID = g.resourceID()
 	g.deliver(m, p, status, maxAttempts, false)
 	return m
 }
@@ -147,7 +147,7 @@ func (g *generator) inbound(o *org, eps []*endpoint, n int) []*message {
 		p := &profiles[pi]
 		ev := "message.received"
 		m := &message{id: g.uuidV7(t), inbound: true, org: o, ep: eps[pi], eventType: ev, createdAt: t}
-		m.resourceID, m.payload = g.payload(ev, t)
+		m.resourceID = g.resourceID()
 		g.deliver(m, p, "", maxAttempts, true)
 		out = append(out, m)
 	}
@@ -160,7 +160,7 @@ func (g *generator) inbound(o *org, eps []*endpoint, n int) []*message {
 func (g *generator) bigInbound(o *org, ep *endpoint) *message {
 	t := g.now.Add(-time.Duration(BigInboundAttempts+2) * 90 * time.Second).Truncate(time.Millisecond)
 	big := &message{id: g.uuidV7(t), inbound: true, org: o, ep: ep, eventType: "message.received", createdAt: t}
-	big.resourceID, big.payload = g.payload(big.eventType, t)
+	big.resourceID = g.resourceID()
 	at := t.Add(400 * time.Millisecond)
 	for k := 1; k <= BigInboundAttempts; k++ {
 		a := g.attempt(&profiles[6], fail503, k, at, true)
@@ -203,15 +203,21 @@ func (g *generator) pick(total int, weight func(*profile) int) int {
 func outboundWeight(p *profile) int { return p.weight }
 func inboundWeight(p *profile) int  { return p.inboundWgt }
 
-// payload returns a resource id and the JSON payload of an event.
-func (g *generator) payload(event string, t time.Time) (string, []byte) {
-	rid := fmt.Sprintf("%d", 100000+g.rng.IntN(900000))
+// resourceID draws the resource id of an event. Its payload is not stored:
+// message.payloadJSON computes it from the event type, the resource id and
+// the creation time.
+func (g *generator) resourceID() string {
+	return strconv.Itoa(100000 + g.rng.IntN(900000))
+}
+
+// generatedPayload is the JSON payload of a generated event.
+func generatedPayload(event, resourceID string, t time.Time) []byte {
 	b, _ := json.Marshal(struct {
 		Type       string `json:"type"`
 		ResourceID string `json:"resource_id"`
 		OccurredAt string `json:"occurred_at"`
-	}{event, rid, t.UTC().Format(time.RFC3339Nano)})
-	return rid, b
+	}{event, resourceID, t.UTC().Format(time.RFC3339Nano)})
+	return b
 }
 
 // deliver simulates m's attempts up to now on p's backoff schedule and sets
@@ -322,7 +328,7 @@ func (g *generator) attempt(p *profile, f failure, no int, at time.Time, inbound
 		a.latency = elapsed
 		a.status = statusOf(f)
 		if !a.succeeded() {
-			a.errText = fmt.Sprintf("HTTP %d %s", a.status, http.StatusText(a.status))
+			a.errText = httpErrorText(a.status)
 		}
 		a.truncated = f == fail502 && g.rng.IntN(3) == 0
 	}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 
 	hookscope "github.com/hookscope/hookscope-go"
@@ -105,7 +106,7 @@ func profileIndex(p *profile) int {
 // ipOf is the address the endpoint of profile p resolves to.
 func ipOf(p *profile) string {
 	if i := profileIndex(p); i >= 0 {
-		return fmt.Sprintf("203.0.113.%d", 10+i*17)
+		return profileIPs[i]
 	}
 	return "198.51.100.7"
 }
@@ -121,6 +122,33 @@ func profileHost(p *profile) string {
 	}
 	return u.Hostname()
 }
+
+// profileIPs are the profiles' addresses, by index: one string each, which
+// every attempt of the profile shares.
+var profileIPs = func() []string {
+	ips := make([]string, len(profiles))
+	for i := range profiles {
+		ips[i] = fmt.Sprintf("203.0.113.%d", 10+i*17)
+	}
+	return ips
+}()
+
+// httpErrorText is an attempt's error text for an HTTP status without a
+// 2xx, "HTTP 503 Service Unavailable": one string per status, shared.
+func httpErrorText(status int) string {
+	if status >= 100 && status < len(httpErrorTexts) {
+		return httpErrorTexts[status]
+	}
+	return fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
+}
+
+var httpErrorTexts = func() []string {
+	texts := make([]string, 600)
+	for st := 100; st < len(texts); st++ {
+		texts[st] = fmt.Sprintf("HTTP %d %s", st, http.StatusText(st))
+	}
+	return texts
+}()
 
 // profileHosts are the host names of the profiles' URLs, by index.
 var profileHosts = func() []string {

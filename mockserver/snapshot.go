@@ -193,7 +193,7 @@ func (s *Server) snapshot() *snapDoc {
 
 func snapMessageOf(m *message) snapMessage {
 	sm := snapMessage{ID: m.id, Inbound: m.inbound, EndpointID: m.ep.id, EventType: m.eventType, ResourceID: m.resourceID,
-		Payload: json.RawMessage(m.payload), CreatedAt: m.createdAt, Status: m.status, Attempts: []snapAttempt{}}
+		Payload: json.RawMessage(m.payloadJSON()), CreatedAt: m.createdAt, Status: m.status, Attempts: []snapAttempt{}}
 	if m.status == hookscope.StatusPendingRetry {
 		t := m.nextAttemptAt
 		sm.NextAttemptAt = &t

@@ -111,7 +111,7 @@ type message struct {
 	ep            *endpoint
 	eventType     string
 	resourceID    string
-	payload       []byte // JSON
+	payload       []byte // JSON; nil for a generated message (see payloadJSON)
 	createdAt     time.Time
 	status        hookscope.MessageStatus
 	nextAttemptAt time.Time // pending_retry only
@@ -160,6 +160,16 @@ func (a *attempt) statusClass() uint8 {
 		return class4xx
 	}
 	return class5xx
+}
+
+// payloadJSON is m's JSON payload: the one it was given, or, for a
+// generated message (payload nil), the one its event type, resource id and
+// creation time make, computed when asked rather than held per message.
+func (m *message) payloadJSON() []byte {
+	if m.payload != nil {
+		return m.payload
+	}
+	return generatedPayload(m.eventType, m.resourceID, m.createdAt)
 }
 
 // lastAttempt returns m's last attempt, or nil.
