@@ -2,13 +2,17 @@
 # Throughput of cmd/hookscope-mock on loopback under wrk, beside a plain
 # net/http handler (bench/baseline) serving the same precomputed bytes:
 # requests/s for a small response (webhook get with recent events) and a
-# large one (a 500-row /v1/logs page), and the ratio mock / baseline.
+# large one (a 500-row /v1/logs page), the ratio mock / baseline, and each
+# side's 99th-percentile latency and their ratio, at each mock size.
 #
-#   bash bench/throughput.sh
+#   bash bench/throughput.sh                       # 2,000 and 1,000,000 messages
+#   MESSAGES=2000 bash bench/throughput.sh         # one size
 #
 # Environment: DURATION (wrk -d, default 10s), THREADS (-t, 2),
-# CONNECTIONS (-c, 32), MESSAGES (the mock's -messages, 2000), ROUNDS (how
-# many times each pair is measured, one line each; default 1). Installs wrk
+# CONNECTIONS (-c, 32), MESSAGES (the mock's -messages, one run per size
+# of the list; default "2000 1000000"), ROUNDS (how many times each pair is
+# measured, one line each; default 1), START_WAIT (seconds to wait for a
+# server to listen; default 600, a million messages take a while). Installs wrk
 # from Debian's packages when it is missing. Everything listens on
 # 127.0.0.1 only, on ports the kernel picks, and stops when the script ends.
 set -euo pipefail
@@ -17,7 +21,8 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
-MESSAGES=${MESSAGES:-2000}
+MESSAGES=${MESSAGES:-2000 1000000}
+START_WAIT=${START_WAIT:-600}
 ROUNDS=${ROUNDS:-1}
 CLOCK=2026-05-06T15:04:05Z
 
@@ -40,9 +45,9 @@ trap cleanup EXIT
 go build -o "$tmp/hookscope-mock" ./cmd/hookscope-mock
 go build -o "$tmp/baseline" ./bench/baseline
 
-# wait_for FILE PATTERN: the line of FILE matching PATTERN, once it is there (30 s at most).
+# wait_for FILE PATTERN: the line of FILE matching PATTERN, once it is there (START_WAIT s at most).
 wait_for() {
-	for _ in $(seq 300); do
+	for _ in $(seq $((START_WAIT * 10))); do
 		if line=$(grep -m1 "$2" "$1" 2>/dev/null); then
 			echo "$line"
 			return 0
@@ -54,47 +59,67 @@ wait_for() {
 	return 1
 }
 
-"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$MESSAGES" -clock "$CLOCK" >"$tmp/mock.log" 2>&1 &
-pids+=($!)
-mock=$(wait_for "$tmp/mock.log" '^hookscope mock listening on ' | sed 's/^hookscope mock listening on //')
-key=$(wait_for "$tmp/mock.log" '^API key: ' | sed 's/^API key: //')
-
-"$tmp/baseline" -mock "$mock" -key "$key" >"$tmp/baseline.log" 2>&1 &
-pids+=($!)
-base=$(wait_for "$tmp/baseline.log" '^baseline listening on ' | sed 's/^baseline listening on //')
-small=$(wait_for "$tmp/baseline.log" '^small: ' | sed 's/^small: //; s/ (.*//')
-large=$(wait_for "$tmp/baseline.log" '^large: ' | sed 's/^large: //; s/ (.*//')
-small_bytes=$(grep -m1 '^small: ' "$tmp/baseline.log" | sed 's/.*(\(.*\) bytes)/\1/')
-large_bytes=$(grep -m1 '^large: ' "$tmp/baseline.log" | sed 's/.*(\(.*\) bytes)/\1/')
-
-case "$mock$base" in
-*127.0.0.1:*127.0.0.1:*) ;;
-*) echo "not on loopback: $mock $base" >&2; exit 1 ;;
-esac
-
-# rps URL: requests/s that wrk measures for URL.
+# rps URL: requests/s and p99 latency (ms) that wrk measures for URL.
 rps() {
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $key" "$1" >"$tmp/wrk.out" 2>&1
+	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $key" "$1" >"$tmp/wrk.out" 2>&1
 	if grep -q 'Non-2xx' "$tmp/wrk.out"; then
 		cat "$tmp/wrk.out" >&2
 		echo "non-2xx answers from $1" >&2
 		exit 1
 	fi
-	awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk.out"
+	awk '/^Requests\/sec:/ {r=$2}
+	     /^ +99%/ {v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+	              if (u=="us") v/=1000; else if (u=="s") v*=1000; p=v}
+	     END {printf "%s %.2f\n", r, p}' "$tmp/wrk.out"
 }
 
-echo "nproc: $(nproc); wrk -t$THREADS -c$CONNECTIONS -d$DURATION; mock -messages $MESSAGES -clock $CLOCK"
-printf '%-8s %-62s %10s %14s %14s %7s\n' case path bytes baseline_rps mock_rps ratio
-for _ in $(seq "$ROUNDS"); do
-	for c in small large; do
-		path=${!c}
-		bytes_var=${c}_bytes
-		# Warm each server up for a second (connections, caches), then measure.
-		DURATION=1s rps "$base$path" >/dev/null
-		b=$(rps "$base$path")
-		DURATION=1s rps "$mock$path" >/dev/null
-		m=$(rps "$mock$path")
-		ratio=$(awk -v m="$m" -v b="$b" 'BEGIN { printf "%.2f", m / b }')
-		printf '%-8s %-62s %10s %14s %14s %7s\n' "$c" "$path" "${!bytes_var}" "$b" "$m" "$ratio"
+# run_size N: start a mock of N messages and its baseline, measure, stop both.
+run_size() {
+	local n=$1 started
+	started=$(date +%s.%N)
+	"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$n" -clock "$CLOCK" >"$tmp/mock.log" 2>&1 &
+	local mock_pid=$!
+	pids+=("$mock_pid")
+	mock=$(wait_for "$tmp/mock.log" '^hookscope mock listening on ' | sed 's/^hookscope mock listening on //')
+	key=$(wait_for "$tmp/mock.log" '^API key: ' | sed 's/^API key: //')
+	local start_s
+	start_s=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+
+	"$tmp/baseline" -mock "$mock" -key "$key" >"$tmp/baseline.log" 2>&1 &
+	local base_pid=$!
+	pids+=("$base_pid")
+	base=$(wait_for "$tmp/baseline.log" '^baseline listening on ' | sed 's/^baseline listening on //')
+	small=$(wait_for "$tmp/baseline.log" '^small: ' | sed 's/^small: //; s/ (.*//')
+	large=$(wait_for "$tmp/baseline.log" '^large: ' | sed 's/^large: //; s/ (.*//')
+	small_bytes=$(grep -m1 '^small: ' "$tmp/baseline.log" | sed 's/.*(\(.*\) bytes)/\1/')
+	large_bytes=$(grep -m1 '^large: ' "$tmp/baseline.log" | sed 's/.*(\(.*\) bytes)/\1/')
+
+	case "$mock$base" in
+	*127.0.0.1:*127.0.0.1:*) ;;
+	*) echo "not on loopback: $mock $base" >&2; exit 1 ;;
+	esac
+
+	echo "nproc: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d$DURATION; mock -messages $n -clock $CLOCK (listening after ${start_s} s, RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$mock_pid/status))"
+	printf '%-6s %-8s %-62s %9s %12s %12s %6s %8s %8s %6s\n' case msgs path bytes base_rps mock_rps ratio base_p99 mock_p99 p99x
+	for _ in $(seq "$ROUNDS"); do
+		for c in small large; do
+			path=${!c}
+			bytes_var=${c}_bytes
+			# Warm each server up for a second (connections, caches), then measure.
+			DURATION=1s rps "$base$path" >/dev/null
+			read -r b bp < <(rps "$base$path")
+			DURATION=1s rps "$mock$path" >/dev/null
+			read -r m mp < <(rps "$mock$path")
+			ratio=$(awk -v m="$m" -v b="$b" 'BEGIN { printf "%.2f", m / b }')
+			p99x=$(awk -v m="$mp" -v b="$bp" 'BEGIN { printf "%.2f", m / b }')
+			printf '%-6s %-8s %-62s %9s %12s %12s %6s %8s %8s %6s\n' "$c" "$n" "$path" "${!bytes_var}" "$b" "$m" "$ratio" "$bp" "$mp" "$p99x"
+		done
 	done
+	echo "mock RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$mock_pid/status)"
+	kill "$mock_pid" "$base_pid" 2>/dev/null || true
+	wait "$mock_pid" "$base_pid" 2>/dev/null || true
+}
+
+for n in $MESSAGES; do
+	run_size "$n"
 done
