@@ -1896,10 +1896,12 @@ type ClientInterface interface {
 	// CreateWebhookWithBody Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". The body
-	// is strict: a field not in the schema is 400 naming the field. A retry
-	// with the same Idempotency-Key and body gets the first answer again.
-	// Requires the webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". Without
+	// `event_types` the webhook subscribes to every event type of the
+	// organization; without `isActive` it is active. The body is strict: a
+	// field not in the schema is 400 naming the field. A retry with the same
+	// Idempotency-Key and body gets the first answer again. Requires the
+	// webhook:write scope.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1909,10 +1911,12 @@ type ClientInterface interface {
 	// CreateWebhook Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". The body
-	// is strict: a field not in the schema is 400 naming the field. A retry
-	// with the same Idempotency-Key and body gets the first answer again.
-	// Requires the webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". Without
+	// `event_types` the webhook subscribes to every event type of the
+	// organization; without `isActive` it is active. The body is strict: a
+	// field not in the schema is 400 naming the field. A retry with the same
+	// Idempotency-Key and body gets the first answer again. Requires the
+	// webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1942,9 +1946,10 @@ type ClientInterface interface {
 	// UpdateWebhookWithBody Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. A field not in the schema is 400 naming the
-	// field. A retry with the same Idempotency-Key and body gets the first
-	// answer again. Requires the webhook:write scope.
+	// with the updated webhook. An empty body is 400 (nothing to update) and
+	// changes nothing; a field not in the schema is 400 naming the field. A
+	// retry with the same Idempotency-Key and body gets the first answer
+	// again. Requires the webhook:write scope.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1954,9 +1959,10 @@ type ClientInterface interface {
 	// UpdateWebhook Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. A field not in the schema is 400 naming the
-	// field. A retry with the same Idempotency-Key and body gets the first
-	// answer again. Requires the webhook:write scope.
+	// with the updated webhook. An empty body is 400 (nothing to update) and
+	// changes nothing; a field not in the schema is 400 naming the field. A
+	// retry with the same Idempotency-Key and body gets the first answer
+	// again. Requires the webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2070,10 +2076,12 @@ func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, r
 // CreateWebhookWithBody Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". The body
-// is strict: a field not in the schema is 400 naming the field. A retry
-// with the same Idempotency-Key and body gets the first answer again.
-// Requires the webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". Without
+// `event_types` the webhook subscribes to every event type of the
+// organization; without `isActive` it is active. The body is strict: a
+// field not in the schema is 400 naming the field. A retry with the same
+// Idempotency-Key and body gets the first answer again. Requires the
+// webhook:write scope.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2093,10 +2101,12 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, params *CreateWebhoo
 // CreateWebhook Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". The body
-// is strict: a field not in the schema is 400 naming the field. A retry
-// with the same Idempotency-Key and body gets the first answer again.
-// Requires the webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". Without
+// `event_types` the webhook subscribes to every event type of the
+// organization; without `isActive` it is active. The body is strict: a
+// field not in the schema is 400 naming the field. A retry with the same
+// Idempotency-Key and body gets the first answer again. Requires the
+// webhook:write scope.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2156,9 +2166,10 @@ func (c *Client) GetWebhook(ctx context.Context, webhookId WebhookID, params *Ge
 // UpdateWebhookWithBody Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. A field not in the schema is 400 naming the
-// field. A retry with the same Idempotency-Key and body gets the first
-// answer again. Requires the webhook:write scope.
+// with the updated webhook. An empty body is 400 (nothing to update) and
+// changes nothing; a field not in the schema is 400 naming the field. A
+// retry with the same Idempotency-Key and body gets the first answer
+// again. Requires the webhook:write scope.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2178,9 +2189,10 @@ func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookId WebhookID,
 // UpdateWebhook Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. A field not in the schema is 400 naming the
-// field. A retry with the same Idempotency-Key and body gets the first
-// answer again. Requires the webhook:write scope.
+// with the updated webhook. An empty body is 400 (nothing to update) and
+// changes nothing; a field not in the schema is 400 naming the field. A
+// retry with the same Idempotency-Key and body gets the first answer
+// again. Requires the webhook:write scope.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3207,10 +3219,12 @@ type ClientWithResponsesInterface interface {
 	// CreateWebhookWithBodyWithResponse Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". The body
-	// is strict: a field not in the schema is 400 naming the field. A retry
-	// with the same Idempotency-Key and body gets the first answer again.
-	// Requires the webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". Without
+	// `event_types` the webhook subscribes to every event type of the
+	// organization; without `isActive` it is active. The body is strict: a
+	// field not in the schema is 400 naming the field. A retry with the same
+	// Idempotency-Key and body gets the first answer again. Requires the
+	// webhook:write scope.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3220,10 +3234,12 @@ type ClientWithResponsesInterface interface {
 	// CreateWebhookWithResponse Create a new webhook
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-	// URL, else 400 with message "url must be a valid HTTPS URL". The body
-	// is strict: a field not in the schema is 400 naming the field. A retry
-	// with the same Idempotency-Key and body gets the first answer again.
-	// Requires the webhook:write scope.
+	// URL, else 400 with message "url must be a valid HTTPS URL". Without
+	// `event_types` the webhook subscribes to every event type of the
+	// organization; without `isActive` it is active. The body is strict: a
+	// field not in the schema is 400 naming the field. A retry with the same
+	// Idempotency-Key and body gets the first answer again. Requires the
+	// webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3257,9 +3273,10 @@ type ClientWithResponsesInterface interface {
 	// UpdateWebhookWithBodyWithResponse Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. A field not in the schema is 400 naming the
-	// field. A retry with the same Idempotency-Key and body gets the first
-	// answer again. Requires the webhook:write scope.
+	// with the updated webhook. An empty body is 400 (nothing to update) and
+	// changes nothing; a field not in the schema is 400 naming the field. A
+	// retry with the same Idempotency-Key and body gets the first answer
+	// again. Requires the webhook:write scope.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3269,9 +3286,10 @@ type ClientWithResponsesInterface interface {
 	// UpdateWebhookWithResponse Update webhook configuration
 	//
 	// Sets each field the body carries and leaves the rest unchanged; answers
-	// with the updated webhook. A field not in the schema is 400 naming the
-	// field. A retry with the same Idempotency-Key and body gets the first
-	// answer again. Requires the webhook:write scope.
+	// with the updated webhook. An empty body is 400 (nothing to update) and
+	// changes nothing; a field not in the schema is 400 naming the field. A
+	// retry with the same Idempotency-Key and body gets the first answer
+	// again. Requires the webhook:write scope.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5382,10 +5400,12 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, para
 // CreateWebhookWithBodyWithResponse Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". The body
-// is strict: a field not in the schema is 400 naming the field. A retry
-// with the same Idempotency-Key and body gets the first answer again.
-// Requires the webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". Without
+// `event_types` the webhook subscribes to every event type of the
+// organization; without `isActive` it is active. The body is strict: a
+// field not in the schema is 400 naming the field. A retry with the same
+// Idempotency-Key and body gets the first answer again. Requires the
+// webhook:write scope.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5401,10 +5421,12 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // CreateWebhookWithResponse Create a new webhook
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS
-// URL, else 400 with message "url must be a valid HTTPS URL". The body
-// is strict: a field not in the schema is 400 naming the field. A retry
-// with the same Idempotency-Key and body gets the first answer again.
-// Requires the webhook:write scope.
+// URL, else 400 with message "url must be a valid HTTPS URL". Without
+// `event_types` the webhook subscribes to every event type of the
+// organization; without `isActive` it is active. The body is strict: a
+// field not in the schema is 400 naming the field. A retry with the same
+// Idempotency-Key and body gets the first answer again. Requires the
+// webhook:write scope.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5456,9 +5478,10 @@ func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, webhoo
 // UpdateWebhookWithBodyWithResponse Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. A field not in the schema is 400 naming the
-// field. A retry with the same Idempotency-Key and body gets the first
-// answer again. Requires the webhook:write scope.
+// with the updated webhook. An empty body is 400 (nothing to update) and
+// changes nothing; a field not in the schema is 400 naming the field. A
+// retry with the same Idempotency-Key and body gets the first answer
+// again. Requires the webhook:write scope.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5474,9 +5497,10 @@ func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Cont
 // UpdateWebhookWithResponse Update webhook configuration
 //
 // Sets each field the body carries and leaves the rest unchanged; answers
-// with the updated webhook. A field not in the schema is 400 naming the
-// field. A retry with the same Idempotency-Key and body gets the first
-// answer again. Requires the webhook:write scope.
+// with the updated webhook. An empty body is 400 (nothing to update) and
+// changes nothing; a field not in the schema is 400 naming the field. A
+// retry with the same Idempotency-Key and body gets the first answer
+// again. Requires the webhook:write scope.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -26,9 +26,10 @@ type Invoker interface {
 	// CreateWebhook invokes createWebhook operation.
 	//
 	// Creates a webhook and answers 201 with it. `url` must be a valid HTTPS URL, else 400 with message
-	// "url must be a valid HTTPS URL". The body is strict: a field not in the schema is 400 naming the
-	// field. A retry with the same Idempotency-Key and body gets the first answer again. Requires the
-	// webhook:write scope.
+	// "url must be a valid HTTPS URL". Without `event_types` the webhook subscribes to every event type of
+	// the organization; without `isActive` it is active. The body is strict: a field not in the schema is
+	// 400 naming the field. A retry with the same Idempotency-Key and body gets the first answer again.
+	// Requires the webhook:write scope.
 	//
 	// POST /api/v0/webhooks
 	CreateWebhook(ctx context.Context, request *WebhookCreateRequest, params CreateWebhookParams) (CreateWebhookRes, error)
@@ -117,9 +118,10 @@ type Invoker interface {
 	ListWebhooks(ctx context.Context, params ListWebhooksParams) (ListWebhooksRes, error)
 	// UpdateWebhook invokes updateWebhook operation.
 	//
-	// Sets each field the body carries and leaves the rest unchanged; answers with the updated webhook. A
-	// field not in the schema is 400 naming the field. A retry with the same Idempotency-Key and body gets
-	// the first answer again. Requires the webhook:write scope.
+	// Sets each field the body carries and leaves the rest unchanged; answers with the updated webhook. An
+	// empty body is 400 (nothing to update) and changes nothing; a field not in the schema is 400 naming
+	// the field. A retry with the same Idempotency-Key and body gets the first answer again. Requires the
+	// webhook:write scope.
 	//
 	// PATCH /api/v0/webhooks/{webhook_id}
 	UpdateWebhook(ctx context.Context, request *WebhookUpdateRequest, params UpdateWebhookParams) (UpdateWebhookRes, error)
@@ -169,9 +171,10 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 // CreateWebhook invokes createWebhook operation.
 //
 // Creates a webhook and answers 201 with it. `url` must be a valid HTTPS URL, else 400 with message
-// "url must be a valid HTTPS URL". The body is strict: a field not in the schema is 400 naming the
-// field. A retry with the same Idempotency-Key and body gets the first answer again. Requires the
-// webhook:write scope.
+// "url must be a valid HTTPS URL". Without `event_types` the webhook subscribes to every event type of
+// the organization; without `isActive` it is active. The body is strict: a field not in the schema is
+// 400 naming the field. A retry with the same Idempotency-Key and body gets the first answer again.
+// Requires the webhook:write scope.
 //
 // POST /api/v0/webhooks
 func (c *Client) CreateWebhook(ctx context.Context, request *WebhookCreateRequest, params CreateWebhookParams) (CreateWebhookRes, error) {
@@ -1638,9 +1641,10 @@ func (c *Client) sendListWebhooks(ctx context.Context, params ListWebhooksParams
 
 // UpdateWebhook invokes updateWebhook operation.
 //
-// Sets each field the body carries and leaves the rest unchanged; answers with the updated webhook. A
-// field not in the schema is 400 naming the field. A retry with the same Idempotency-Key and body gets
-// the first answer again. Requires the webhook:write scope.
+// Sets each field the body carries and leaves the rest unchanged; answers with the updated webhook. An
+// empty body is 400 (nothing to update) and changes nothing; a field not in the schema is 400 naming
+// the field. A retry with the same Idempotency-Key and body gets the first answer again. Requires the
+// webhook:write scope.
 //
 // PATCH /api/v0/webhooks/{webhook_id}
 func (c *Client) UpdateWebhook(ctx context.Context, request *WebhookUpdateRequest, params UpdateWebhookParams) (UpdateWebhookRes, error) {
