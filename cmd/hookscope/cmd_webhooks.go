@@ -229,6 +229,27 @@ func (a *app) recentTable(recent []healthEvent) *table {
 	return et
 }
 
+// eventTypesFlag is a repeatable --event-type of a write.
+type eventTypesFlag struct{ types []string }
+
+func (f *eventTypesFlag) register(cmd *cobra.Command, usage string) {
+	cmd.Flags().StringArrayVar(&f.types, "event-type", nil, usage)
+}
+
+// check applies the API's rule for event types (at most 100 non-empty
+// strings), so that a bad list is a usage error naming the flag.
+func (f *eventTypesFlag) check() error {
+	if len(f.types) > hookscope.WebhookMaxEventTypes {
+		return usagef("too many --event-type: %d, at most %d", len(f.types), hookscope.WebhookMaxEventTypes)
+	}
+	for i, t := range f.types {
+		if strings.TrimSpace(t) == "" {
+			return usagef("invalid --event-type: value %d is empty", i+1)
+		}
+	}
+	return nil
+}
+
 // boolFlag reads a tri-state --active: unset, true or false.
 func boolFlag(cmd *cobra.Command, name string, v bool) *bool {
 	if !cmd.Flags().Changed(name) {
@@ -241,12 +262,18 @@ func (a *app) webhooksCreateCmd() *cobra.Command {
 	var (
 		name, url  string
 		showSecret bool
+		active     bool
+		events     eventTypesFlag
 		idem       idempotencyFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "create --name NAME --url URL [--idempotency-key KEY]",
+		Use:   "create --name NAME --url URL [--event-type TYPE]... [--active=true|false] [--idempotency-key KEY]",
 		Short: "Create a webhook endpoint",
 		Long: `Creates a webhook endpoint and prints it.
+
+Without --event-type the endpoint receives every event type of the organization;
+each --event-type (repeatable, at most 100) subscribes it to one. Without --active it
+is active; --active=false creates it paused.
 
 Every create is sent with an idempotency key, so the SDK's own retries never make a
 second endpoint. --idempotency-key sets the key: running the same command again with
@@ -268,12 +295,16 @@ other flags is refused.`,
 			if url == "" {
 				return usagef("missing --url")
 			}
+			if err := events.check(); err != nil {
+				return err
+			}
 			s, err := a.connect()
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			wh, err := s.c.Webhooks.Create(cmd.Context(), &hookscope.WebhookCreateParams{Name: name, URL: url}, idem.options()...)
+			wh, err := s.c.Webhooks.Create(cmd.Context(), &hookscope.WebhookCreateParams{
+				Name: name, URL: url, EventTypes: events.types, IsActive: boolFlag(cmd, "active", active)}, idem.options()...)
 			if err != nil {
 				return err
 			}
@@ -283,6 +314,8 @@ other flags is refused.`,
 	cmd.Flags().StringVar(&name, "name", "", "the endpoint's name (required)")
 	cmd.Flags().StringVar(&url, "url", "", "where events are sent: an https URL (required)")
 	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "print the new endpoint's signing secret")
+	cmd.Flags().BoolVar(&active, "active", true, "receive events at once (--active=false creates the endpoint paused)")
+	events.register(cmd, "subscribe to this event `TYPE` (repeatable, at most 100); default every event type")
 	idem.register(cmd)
 	return cmd
 }
@@ -291,12 +324,16 @@ func (a *app) webhooksUpdateCmd() *cobra.Command {
 	var (
 		name, url string
 		active    bool
+		events    eventTypesFlag
 		idem      idempotencyFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "update WEBHOOK_ID [--name NAME] [--url URL] [--active=true|false] [--idempotency-key KEY]",
-		Short: "Change a webhook endpoint's name, URL or active state",
-		Args:  exactArgs("WEBHOOK_ID"),
+		Use:   "update WEBHOOK_ID [--name NAME] [--url URL] [--active=true|false] [--event-type TYPE]... [--idempotency-key KEY]",
+		Short: "Change a webhook endpoint's name, URL, active state or event types",
+		Long: `Changes the fields the flags name and leaves the rest unchanged, then prints the
+endpoint. --event-type (repeatable, at most 100) replaces the endpoint's event types
+with the ones given.`,
+		Args: exactArgs("WEBHOOK_ID"),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			format, err := a.format("table", "table", "json")
 			if err != nil {
@@ -312,8 +349,12 @@ func (a *app) webhooksUpdateCmd() *cobra.Command {
 			if cmd.Flags().Changed("url") {
 				p.URL = &url
 			}
-			if p.Name == nil && p.URL == nil && p.IsActive == nil {
-				return usagef("nothing to update: give --name, --url or --active")
+			if err := events.check(); err != nil {
+				return err
+			}
+			p.EventTypes = events.types
+			if p.Name == nil && p.URL == nil && p.IsActive == nil && len(p.EventTypes) == 0 {
+				return usagef("nothing to update: give --name, --url, --active or --event-type")
 			}
 			s, err := a.connect()
 			if err != nil {
@@ -330,6 +371,7 @@ func (a *app) webhooksUpdateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&name, "name", "", "new name")
 	cmd.Flags().StringVar(&url, "url", "", "new https URL")
 	cmd.Flags().BoolVar(&active, "active", true, "receive events (--active=false pauses the endpoint)")
+	events.register(cmd, "replace the event types with this `TYPE` and any other --event-type (repeatable, at most 100)")
 	idem.register(cmd)
 	return cmd
 }

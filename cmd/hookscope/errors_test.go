@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -46,7 +47,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"bad group by", []string{"metrics", "failed", "--group-by", "url"}, nil, "--group-by"},
 		{"bad events", []string{"health", "--events", "99"}, nil, "--events"},
 		{"create without url", []string{"webhooks", "create", "--name", "x"}, nil, "--url"},
-		{"update nothing", []string{"webhooks", "update", "ep_0123456789abcdef0123456789abcdef"}, nil, "--name, --url or --active"},
+		{"update nothing", []string{"webhooks", "update", "ep_0123456789abcdef0123456789abcdef"}, nil, "--name, --url, --active or --event-type"},
+		{"create empty event type", []string{"webhooks", "create", "--name", "x", "--url", "https://a.example/h", "--event-type", "order.created", "--event-type", " "}, nil, "--event-type: value 2 is empty"},
+		{"update empty event type", []string{"webhooks", "update", "ep_0123456789abcdef0123456789abcdef", "--event-type", ""}, nil, "--event-type"},
+		{"create too many event types", append([]string{"webhooks", "create", "--name", "x", "--url", "https://a.example/h"}, manyEventTypes(101)...), nil, "too many --event-type: 101"},
 		{"unknown webhooks command", []string{"webhooks", "purge"}, nil, "purge"},
 		{"webhooks alone", []string{"webhooks"}, nil, "create, delete, get, list, update"},
 		{"export without out", []string{"export", "logs"}, nil, "--out"},
@@ -189,4 +193,13 @@ func TestConnectionRefusedExit1(t *testing.T) {
 	assert.Equal(t, exitAPIError, res.code)
 	assert.Contains(t, res.stderr, "connection refused")
 	assert.Equal(t, 1, strings.Count(res.stderr, "hookscope:"), res.stderr)
+}
+
+// manyEventTypes returns n --event-type flags with distinct values.
+func manyEventTypes(n int) []string {
+	args := make([]string, 0, 2*n)
+	for i := range n {
+		args = append(args, "--event-type", "order.e"+strconv.Itoa(i))
+	}
+	return args
 }

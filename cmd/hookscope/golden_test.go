@@ -233,3 +233,51 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	assert.Len(t, srv.Requests(), before, "nothing sent")
 }
+
+// TestWebhookEventTypesAndActive checks --event-type and --active on the
+// writes: create subscribes to the types given and can start paused, create
+// without them gets every type and is active, update --event-type replaces
+// the types and leaves the rest unchanged, and the help names both flags.
+func TestWebhookEventTypesAndActive(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock()
+	defer srv.Close()
+	o := cliOpts{mock: srv}
+	type hook struct {
+		ID         string   `json:"id"`
+		Name       string   `json:"name"`
+		Active     bool     `json:"active"`
+		EventTypes []string `json:"event_types"`
+	}
+	decode := func(res cliResult) hook {
+		t.Helper()
+		require.Equal(t, 0, res.code, res.stderr)
+		var h hook
+		require.NoError(t, json.Unmarshal([]byte(res.stdout), &h))
+		return h
+	}
+
+	res := runCLI(t, o, "webhooks", "create", "--name", "Orders", "--url", "https://orders.example/hooks",
+		"--event-type", "order.created", "--event-type", "order.updated", "--active=false", "-o", "json")
+	checkGolden(t, "webhooks_create_events_json.golden", res.stdout)
+	created := decode(res)
+	assert.Equal(t, []string{"order.created", "order.updated"}, created.EventTypes)
+	assert.False(t, created.Active, "--active=false creates it paused")
+
+	plain := decode(runCLI(t, o, "webhooks", "create", "--name", "All", "--url", "https://all.example/hooks", "-o", "json"))
+	assert.True(t, plain.Active, "active without --active")
+	assert.NotEqual(t, []string{"order.created", "order.updated"}, plain.EventTypes)
+	assert.NotEmpty(t, plain.EventTypes, "every event type of the organization")
+
+	updated := decode(runCLI(t, o, "webhooks", "update", created.ID, "--event-type", "order.refunded", "-o", "json"))
+	assert.Equal(t, []string{"order.refunded"}, updated.EventTypes, "replaced")
+	assert.Equal(t, "Orders", updated.Name, "the rest unchanged")
+	assert.False(t, updated.Active, "the rest unchanged")
+
+	for _, sub := range []string{"create", "update"} {
+		help := runCLI(t, o, "webhooks", sub, "--help")
+		require.Equal(t, 0, help.code, help.stderr)
+		assert.Contains(t, help.stdout, "--event-type", sub)
+		assert.Contains(t, help.stdout, "--active", sub)
+	}
+}
