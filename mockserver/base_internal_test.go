@@ -1,11 +1,14 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -119,4 +122,48 @@ func TestRowCacheBounded(t *testing.T) {
 		}
 	}
 	assert.Equal(t, maxCachedRows, cached, "the newest rows are cached, no more")
+}
+
+// Generation gives the same records whatever the number of cores: a
+// history too large to share, generated with GOMAXPROCS 1 and 2, snapshots
+// to the same bytes. Not parallel: GOMAXPROCS is the process's.
+func TestGenerateSameOnAnyCoreCount(t *testing.T) {
+	at := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	snap := func(procs int) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		s := NewHandler(WithClock(func() time.Time { return at }), WithMessages(maxCachedBaseMessages+1), WithSeed(3))
+		require.Nil(t, s.st.base, "generated, not shared")
+		var b bytes.Buffer
+		require.NoError(t, s.Snapshot(&b))
+		return b.Bytes()
+	}
+	one, two := snap(1), snap(2)
+	assert.Greater(t, len(one), 1_000_000, "a snapshot of the history")
+	assert.True(t, bytes.Equal(one, two), "GOMAXPROCS 1 and 2: the same records")
+}
+
+// After generating or restoring a history (its rollups filled in bulk),
+// every rollup level's keys are its units, sorted, and no level is left in
+// bulk mode.
+func TestRollupKeysSortedAfterBulk(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	s := NewHandler(WithClock(func() time.Time { return at }), WithMessages(3000), WithSeed(5))
+	var b bytes.Buffer
+	require.NoError(t, s.Snapshot(&b))
+	r := NewHandler(WithClock(func() time.Time { return at }), WithMessages(0))
+	require.NoError(t, r.Restore(&b))
+	for name, srv := range map[string]*Server{"generated": s, "restored": r} {
+		o := srv.st.orgs[srv.DefaultOrgID()]
+		for i := range o.roll {
+			l := &o.roll[i]
+			assert.False(t, l.bulk, "%s level %d: bulk ended", name, i)
+			assert.True(t, slices.IsSorted(l.keys), "%s level %d: keys sorted", name, i)
+			assert.Len(t, l.keys, len(l.m), "%s level %d: one key per unit", name, i)
+			for _, k := range l.keys {
+				_, ok := l.m[k]
+				assert.True(t, ok, "%s level %d: key %d is a unit", name, i, k)
+			}
+		}
+	}
 }

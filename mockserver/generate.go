@@ -55,19 +55,41 @@ func (s *store) generate(g *generator, orgID string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orgLocked(orgID)
+	o.beginBulk()
+	defer o.endBulk()
 	eps := g.endpoints(o)
 	times, forced := g.outboundTimes(n)
-	for i, t := range times {
-		s.addMessageLocked(g.outbound(o, eps, i, len(times), t, forced))
+	// Two stages on two cores: a goroutine draws the messages (one random
+	// stream, in order) while this one inserts them into the indexes and
+	// aggregates, in the same order. Each stage is sequential, so the
+	// records are the same whatever the number of cores.
+	batches := make(chan []*message, 4)
+	go func() {
+		defer close(batches)
+		batch := make([]*message, 0, genBatch)
+		for i, t := range times {
+			batch = append(batch, g.outbound(o, eps, i, len(times), t, forced))
+			if len(batch) == genBatch {
+				batches <- batch
+				batch = make([]*message, 0, genBatch)
+			}
+		}
+		batches <- batch
+		if n == 0 {
+			return
+		}
+		batches <- g.inbound(o, eps, n)
+		batches <- []*message{g.bigInbound(o, eps[6])}
+	}()
+	for batch := range batches {
+		for _, m := range batch {
+			s.addMessageLocked(m)
+		}
 	}
-	if n == 0 {
-		return
-	}
-	for _, m := range g.inbound(o, eps, n) {
-		s.addMessageLocked(m)
-	}
-	s.addMessageLocked(g.bigInbound(o, eps[6]))
 }
+
+// genBatch is how many drawn messages generate hands over at a time.
+const genBatch = 4096
 
 // endpoints adds one endpoint per profile to o.
 func (g *generator) endpoints(o *org) []*endpoint {

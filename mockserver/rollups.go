@@ -56,6 +56,12 @@ type rollEntry struct {
 type rollLevel struct {
 	m    map[int64][]rollEntry
 	keys []int64
+	// bulk, set while the generator or a snapshot fills the level under
+	// one write lock, lets add append a new unit out of order (an attempt
+	// hours after the next messages' creation); endBulk sorts keys once.
+	// Without it each such unit is an insertion into the middle of keys:
+	// quadratic over a large history.
+	bulk bool
 }
 
 // add adds n to the counter (unit starting at unit, ep, metric, class).
@@ -63,6 +69,8 @@ func (l *rollLevel) add(unit int64, ep int32, metric, class uint8, n int64) {
 	entries, ok := l.m[unit]
 	if !ok {
 		if k := len(l.keys); k == 0 || l.keys[k-1] < unit {
+			l.keys = append(l.keys, unit)
+		} else if l.bulk {
 			l.keys = append(l.keys, unit)
 		} else {
 			j, _ := slices.BinarySearch(l.keys, unit)
@@ -91,8 +99,33 @@ func (l *rollLevel) drop(unit int64, entries []rollEntry, i int) {
 		return
 	}
 	delete(l.m, unit)
+	if l.bulk {
+		if j := slices.Index(l.keys, unit); j >= 0 {
+			l.keys = slices.Delete(l.keys, j, j+1)
+		}
+		return
+	}
 	if j, found := slices.BinarySearch(l.keys, unit); found {
 		l.keys = slices.Delete(l.keys, j, j+1)
+	}
+}
+
+// beginBulk lets o's rollups take many records in any order (see
+// rollLevel.bulk); endBulk must follow under the same write lock, before
+// anything reads them.
+func (o *org) beginBulk() {
+	for i := range o.roll {
+		o.roll[i].bulk = true
+	}
+}
+
+// endBulk sorts the units that beginBulk let arrive out of order.
+func (o *org) endBulk() {
+	for i := range o.roll {
+		if l := &o.roll[i]; l.bulk {
+			slices.Sort(l.keys)
+			l.bulk = false
+		}
 	}
 }
 

@@ -317,6 +317,7 @@ func buildSnapshot(doc *snapDoc) (*identity, *store, error) {
 			return nil, nil, snapErr(field+".id", "repeats another organization's")
 		}
 		o := st.orgLocked(so.ID)
+		o.beginBulk()
 		for j, se := range so.Endpoints {
 			ep, err := se.endpoint(fmt.Sprintf("%s.endpoints[%d]", field, j))
 			if err != nil {
@@ -339,6 +340,7 @@ func buildSnapshot(doc *snapDoc) (*identity, *store, error) {
 			}
 			st.addMessageLocked(m)
 		}
+		o.endBulk()
 	}
 	return &identity{defaultOrg: doc.DefaultOrg, apiKey: doc.APIKey, secret: []byte(doc.Secret)}, st, nil
 }
