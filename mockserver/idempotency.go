@@ -188,13 +188,6 @@ func (t *idemTable) popLocked() {
 	}
 }
 
-// len is the number of keys held (in flight or done).
-func (t *idemTable) len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.entries)
-}
-
 // fingerprint identifies a write's request within its scope: its path and
 // body, hashed, so that the table keeps 32 bytes of the request, not the
 // request.

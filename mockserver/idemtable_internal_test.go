@@ -72,3 +72,10 @@ func TestIdemTableBounds(t *testing.T) {
 		assert.Equal(t, 0, tb.len())
 	})
 }
+
+// len is the number of keys held (in flight or done).
+func (t *idemTable) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.entries)
+}

@@ -49,12 +49,6 @@ func main() {
 	}
 }
 
-// run writes the report to out as text. inboundIDs are the inbound
-// messages to report; with none given, an in-process mock's own are used.
-func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []string) error {
-	return runReport(ctx, out, env, inboundIDs, false)
-}
-
 // jsonReport is what -json prints: the report's figures.
 type jsonReport struct {
 	Source string    `json:"source"`

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -92,4 +93,10 @@ func TestQuickstartAgainstAnAPI(t *testing.T) {
 	if n := len(api.Requests()); n < 10 {
 		t.Errorf("only %d requests reached HOOKSCOPE_BASE_URL", n)
 	}
+}
+
+// run writes the report to out as text. inboundIDs are the inbound
+// messages to report; with none given, an in-process mock's own are used.
+func run(ctx context.Context, out io.Writer, env *exampleenv.Env, inboundIDs []string) error {
+	return runReport(ctx, out, env, inboundIDs, false)
 }
