@@ -309,7 +309,8 @@ func (c *Client) forCall(method string, opts []Option) (*config, error) {
 // restarted gets the webhook it made the first time, not a second one. The
 // same key with another body is a 422 IDEMPOTENCY_KEY_REUSED (it matches
 // ErrInvalidRequest); while the first request is still being processed, a
-// 409 IDEMPOTENCY_KEY_IN_USE (ErrConflict), worth retrying a little later.
+// 409 IDEMPOTENCY_KEY_IN_USE (ErrConflict), which the SDK retries with the
+// same key like a 503; once the retries are spent it returns ErrConflict.
 //
 // The key is 1 to 255 printable ASCII characters, not starting or ending with
 // a space. It applies to a single write call: given to NewClient or to a

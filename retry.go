@@ -1,6 +1,7 @@
 package hookscope
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -102,7 +103,9 @@ func (p *tryPolicy) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 
 // checkRetry retries connection errors and 429, 500, 502, 503 and 504, on
 // every method: GET and HEAD are idempotent, and writes carry an
-// Idempotency-Key. It declines a retry whose wait would pass the context's
+// Idempotency-Key. A write's 409 IDEMPOTENCY_KEY_IN_USE is retried too, with
+// the same key: the first request with that key is still being processed,
+// and a later try gets its answer. It declines a retry whose wait would pass the context's
 // deadline or the Retry-After cap, so the caller gets the error at once.
 func (p *tryPolicy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if p.checked == p.attempt && err == nil {
@@ -157,6 +160,12 @@ func (p *tryPolicy) decide(ctx context.Context, resp *http.Response, err error) 
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
 			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		case http.StatusConflict:
+			// The key's first request is still being processed: once it
+			// completes, the same key gets its answer. Any other 409 is final.
+			if !isWrite(p.method) || resp.Request == nil || resp.Request.Header.Get("Idempotency-Key") == "" || !keyInUse(resp) {
+				return false, 0
+			}
 		default:
 			return false, 0
 		}
@@ -286,4 +295,23 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return min(max(t.Sub(now), 0), maxRetryAfterHeader), true
 	}
 	return 0, false
+}
+
+// maxConflictPeekBytes bounds how much of a 409 body keyInUse reads.
+const maxConflictPeekBytes = 16 << 10
+
+// keyInUse reports whether the 409 resp is IDEMPOTENCY_KEY_IN_USE. It reads
+// the start of the body and puts it back, so that the caller still decodes
+// the whole answer when the 409 is final.
+func keyInUse(resp *http.Response) bool {
+	if resp.Body == nil {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxConflictPeekBytes))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	var e APIError
+	return parseErrorBody(head, &e) && e.Code == CodeIdempotencyKeyInUse
 }
