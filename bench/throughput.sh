@@ -26,38 +26,11 @@ START_WAIT=${START_WAIT:-600}
 ROUNDS=${ROUNDS:-1}
 CLOCK=2026-05-06T15:04:05Z
 
-if ! command -v wrk >/dev/null 2>&1; then
-	echo "installing wrk" >&2
-	apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=/dev/null
+source bench/lib.sh
 
 go build -o "$tmp/hookscope-mock" ./cmd/hookscope-mock
 go build -o "$tmp/baseline" ./bench/baseline
-
-# wait_for FILE PATTERN: the line of FILE matching PATTERN, once it is there (START_WAIT s at most).
-wait_for() {
-	for _ in $(seq $((START_WAIT * 10))); do
-		if line=$(grep -m1 "$2" "$1" 2>/dev/null); then
-			echo "$line"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "timed out waiting for '$2' in $1" >&2
-	cat "$1" >&2
-	return 1
-}
 
 # rps URL: requests/s and p99 latency (ms) that wrk measures for URL.
 rps() {

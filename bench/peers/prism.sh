@@ -23,35 +23,8 @@ ROUNDS=${ROUNDS:-1}
 PRISM_VERSION=${PRISM_VERSION:-5.16.0}
 CLOCK=2026-05-06T15:04:05Z
 
-if ! command -v wrk >/dev/null 2>&1; then
-	echo "installing wrk" >&2
-	apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# wait_for FILE PATTERN: the line of FILE matching PATTERN, once it is there (120 s at most).
-wait_for() {
-	for _ in $(seq 1200); do
-		if line=$(grep -m1 "$2" "$1" 2>/dev/null); then
-			echo "$line"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "timed out waiting for '$2' in $1" >&2
-	cat "$1" >&2
-	return 1
-}
+# shellcheck source=/dev/null
+source bench/lib.sh
 
 go build -o "$tmp/hookscope-mock" ./cmd/hookscope-mock
 "$tmp/hookscope-mock" -addr 127.0.0.1:0 -clock "$CLOCK" >"$tmp/mock.log" 2>&1 &
