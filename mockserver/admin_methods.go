@@ -97,7 +97,7 @@ func (t *idemTable) clear() {
 func (s *store) replace(n *store) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.orgs, s.keys, s.msgs, s.rng, s.base = n.orgs, n.keys, n.msgs, n.rng, n.base
+	s.orgs, s.keys, s.oddIDs, s.rng, s.base = n.orgs, n.keys, n.oddIDs, n.rng, n.base
 }
 
 // Message directions of MessageQuery.
@@ -197,18 +197,18 @@ func (s *Server) messages(q MessageQuery) (MessagePage, *apiError) {
 	}
 	hi := len(ms) // rows before hi, newest first
 	if after != nil {
-		hi = lowerBound(ms, after.time(), after.ID)
+		hi = o.lowerBoundCursor(ms, *after)
 	}
 	for i := hi - 1; i >= 0 && len(page.Messages) < q.Limit; i-- {
-		m := ms[i]
-		info := MessageInfo{ID: m.id, Direction: q.Direction, Org: o.id, EndpointID: m.ep.id, EventType: m.eventType,
-			Status: m.status, CreatedAt: m.createdAt, Attempts: len(m.attempts)}
-		if m.status == hookscope.StatusPendingRetry {
-			info.NextAttemptAt = m.nextAttemptAt
+		m := o.msg(ms[i])
+		info := MessageInfo{ID: uuidString(m.id), Direction: q.Direction, Org: o.id, EndpointID: o.endpointOf(m).id,
+			EventType: o.strs[m.event], Status: m.state(), CreatedAt: unixTime(m.createdAt), Attempts: int(m.nAtt)}
+		if info.Status == hookscope.StatusPendingRetry {
+			info.NextAttemptAt = unixTime(m.nextAt)
 		}
 		page.Messages = append(page.Messages, info)
 		if len(page.Messages) == q.Limit && i > 0 {
-			page.NextCursor = s.encodeCursor(cursor{Kind: "admin_messages", Filter: filter, TimeNS: m.createdAt.UnixNano(), ID: m.id})
+			page.NextCursor = s.encodeCursor(cursor{Kind: "admin_messages", Filter: filter, TimeNS: m.createdAt, ID: info.ID})
 		}
 	}
 	return page, nil
@@ -225,7 +225,10 @@ type Health struct {
 // Health reports the server's clock and size.
 func (s *Server) Health() Health {
 	s.st.mu.RLock()
-	n := len(s.st.msgs)
+	n := 0
+	for _, o := range s.st.orgs {
+		n += len(o.outboundBy[filterKey{}]) + len(o.inbound)
+	}
 	s.st.mu.RUnlock()
 	return Health{Now: s.now(), Messages: n}
 }

@@ -22,16 +22,24 @@ import (
 // The aggregates kept on insert (rollups per minute, hour and day; the
 // analytics day aggregates; the endpoints' running stats) are checked here
 // against brute-force references that read nothing but the raw messages
-// (st.msgs) and their attempts, after generation and after AddMessage of
+// (the records of the org's message arena) and their attempts, after generation and after AddMessage of
 // messages of every shape, at times before, inside and after the clock's
 // day, while the clock moves.
 
-// rawOutbound is every outbound message of org, straight from st.msgs,
-// sorted by (created_at, id).
+// rawOutbound is every outbound message of org, straight from the records
+// of its message arena (of the records of one id, the last stored: a
+// retried message is stored again), sorted by (created_at, id).
 func rawOutbound(s *Server, org string) []*message {
+	o := s.st.orgs[org]
+	latest := map[[16]byte]int32{}
+	for c, chunk := range o.msgs.chunks {
+		for i := range chunk {
+			latest[chunk[i].id] = int32(c<<chunkBits | i)
+		}
+	}
 	var out []*message
-	for _, m := range s.st.msgs {
-		if !m.inbound && m.org.id == org {
+	for _, ref := range latest {
+		if m := o.view(ref); !m.inbound {
 			out = append(out, m)
 		}
 	}

@@ -27,14 +27,14 @@ func (s *store) analytics(orgID string, now time.Time) analyticsData {
 	defer s.mu.RUnlock()
 	o := s.orgRead(orgID)
 	ms := o.outboundBy[filterKey{}]
-	hi := firstAfter(ms, now) // ms[:hi] were created up to now
+	hi := o.firstAfter(ms, now) // ms[:hi] were created up to now
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	dc := o.dayCountsLocked(day, ms[hi:max(hi, firstAtOrAfter(ms, day.Add(24*time.Hour)))])
+	dc := o.dayCountsLocked(day, ms[hi:max(hi, o.firstAtOrAfter(ms, day.Add(24*time.Hour)))])
 	an := analyticsData{
 		DayMetrics:    dc.dm,
 		TopEvents:     topEvents(dc.events),
 		TopFailedURLs: topFailedURLs(o, dc.failedByEp),
-		HourlyMetrics: hourlyCounts(ms, hi, now),
+		HourlyMetrics: o.hourlyCounts(ms, hi, now),
 		Total:         totalsLocked(o),
 		LastEvents:    lastEvents(o, ms[:hi], 10),
 		Latency:       dc.latency,
@@ -58,7 +58,7 @@ type dayCounts struct {
 // dayCountsLocked reads day's aggregates, which cover its whole UTC day,
 // and takes out again the messages of later (those created after now,
 // which only AddMessage makes).
-func (o *org) dayCountsLocked(day time.Time, later []*message) dayCounts {
+func (o *org) dayCountsLocked(day time.Time, later []int32) dayCounts {
 	agg := o.days[day.Unix()]
 	if agg == nil {
 		agg = newDayAgg()
@@ -68,24 +68,25 @@ func (o *org) dayCountsLocked(day time.Time, later []*message) dayCounts {
 		retried: agg.retried, events: maps.Clone(agg.events), failedByEp: maps.Clone(agg.failedByEp),
 	}
 	var laterDelays []int64
-	for _, m := range later {
+	for _, ref := range later {
+		m := o.msg(ref)
 		dc.dm.Total--
-		switch m.status {
+		switch m.state() {
 		case hookscope.StatusSucceeded:
 			dc.dm.Success--
 		case hookscope.StatusFailedPermanent:
 			dc.dm.Failed--
-			dc.failedByEp[m.ep.ordinal]--
+			dc.failedByEp[m.ep]--
 		default:
 			dc.dm.Pending--
 		}
-		if len(m.attempts) > 1 {
+		if m.nAtt > 1 {
 			dc.retried--
 		}
-		if d, ok := delayMS(m); ok {
+		if d, ok := o.delayMS(m); ok {
 			laterDelays = append(laterDelays, d)
 		}
-		dc.events[m.eventType]--
+		dc.events[o.strs[m.event]]--
 	}
 	dc.latency = agg.delays.stats(laterDelays)
 	return dc
@@ -126,16 +127,16 @@ func topFailedURLs(o *org, failedByEp map[int32]int64) []urlCount {
 
 // hourlyCounts counts the messages of ms (sorted; ms[:hi] created up to
 // now) created in each of the 24 hours up to the current one.
-func hourlyCounts(ms []*message, hi int, now time.Time) []hourlyCount {
+func (o *org) hourlyCounts(ms []int32, hi int, now time.Time) []hourlyCount {
 	out := make([]hourlyCount, 0, 24)
 	h0 := now.Truncate(time.Hour).Add(-23 * time.Hour)
 	for k := range 24 {
 		start := h0.Add(time.Duration(k) * time.Hour)
 		end := hi
 		if k < 23 {
-			end = firstAtOrAfter(ms, start.Add(time.Hour))
+			end = o.firstAtOrAfter(ms, start.Add(time.Hour))
 		}
-		out = append(out, hourlyCount{Hour: analyticsTime(start), Count: int64(end - firstAtOrAfter(ms, start))})
+		out = append(out, hourlyCount{Hour: analyticsTime(start), Count: int64(end - o.firstAtOrAfter(ms, start))})
 	}
 	return out
 }
@@ -147,10 +148,10 @@ func totalsLocked(o *org) analyticsTotals {
 }
 
 // lastEvents is the newest n messages of ms (sorted ascending), newest first.
-func lastEvents(o *org, ms []*message, n int) []analyticsEvent {
+func lastEvents(o *org, ms []int32, n int) []analyticsEvent {
 	out := make([]analyticsEvent, 0, min(n, len(ms)))
 	for i := len(ms) - 1; i >= 0 && len(out) < n; i-- {
-		out = append(out, toAnalyticsEvent(o, ms[i]))
+		out = append(out, toAnalyticsEvent(o, o.view(ms[i])))
 	}
 	return out
 }
@@ -165,8 +166,7 @@ func toAnalyticsEvent(o *org, m *message) analyticsEvent {
 	}
 	if len(m.attempts) > 0 {
 		ev.FirstSentAt = new(analyticsTime(m.attempts[0].at))
-		d, _ := delayMS(m)
-		ev.DelayMS = new(d)
+		ev.DelayMS = new(m.attempts[0].at.Sub(m.createdAt).Milliseconds())
 	}
 	if last := m.lastAttempt(); last != nil {
 		ev.UpdatedAt = analyticsTime(last.at)

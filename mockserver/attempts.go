@@ -23,7 +23,7 @@ func (s *Server) handleOutboundAttempts(w http.ResponseWriter, r *http.Request, 
 // parseMessageID reads the {id} path parameter, a UUID.
 func parseMessageID(rc *reqCtx) (string, *apiError) {
 	id := rc.params["id"]
-	if !uuidPattern.MatchString(id) {
+	if _, ok := parseUUID(id); !ok {
 		return "", invalid("id", "must be a UUID")
 	}
 	return strings.ToLower(id), nil
@@ -46,17 +46,20 @@ func parseAttemptsQuery(rc *reqCtx) (string, *apiError) {
 	return id, nil
 }
 
-// message returns org's message id of the given direction, or nil. The
-// message never changes once stored, so it can be read after the lock is
-// released (its endpoint's url excepted).
+// message returns a copy of org's message id of the given direction, or
+// nil.
 func (s *store) message(orgID, id string, inbound bool) *message {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m := s.msgs[id]
-	if m == nil || m.org.id != orgID || m.inbound != inbound {
+	uid, ok := parseUUID(id)
+	if !ok {
 		return nil
 	}
-	return m
+	o, ref, ok := s.findLocked(orgID, uid)
+	if !ok || o.msg(ref).inbound() != inbound {
+		return nil
+	}
+	return o.view(ref)
 }
 
 // serveAttempts answers a message's attempts, attempt_no ascending, at most
@@ -85,10 +88,8 @@ func (s *Server) serveAttempts(w http.ResponseWriter, r *http.Request, rc *reqCt
 
 // inboundMessage is org's inbound message id as GET answers it.
 func (s *store) inboundMessage(orgID, id string) (inboundMessageResp, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	m := s.msgs[id]
-	if m == nil || m.org.id != orgID || !m.inbound {
+	m := s.message(orgID, id, true)
+	if m == nil {
 		return inboundMessageResp{}, false
 	}
 	msg := inboundMessageResp{

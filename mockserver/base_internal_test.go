@@ -113,10 +113,11 @@ func TestRowCacheBounded(t *testing.T) {
 		}
 		require.Less(t, pages, 100, "pages end")
 	}
-	all := s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{}]
+	o := s.st.orgs[s.DefaultOrgID()]
+	all := o.outboundBy[filterKey{}]
 	cached := 0
-	for i, m := range all {
-		if m.row.Load() != nil {
+	for i, ref := range all {
+		if o.rows.get(ref, o.endpointOf(o.msg(ref)).url) != nil {
 			cached++
 			assert.GreaterOrEqual(t, i, len(all)-maxCachedRows, "only the newest rows are cached")
 		}

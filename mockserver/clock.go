@@ -80,47 +80,47 @@ func (s *store) retryDue(now time.Time, seed int64) int {
 	slices.Sort(ids)
 	for _, id := range ids {
 		o := s.orgs[id]
-		var due []*message
-		for _, m := range o.outboundBy[filterKey{status: hookscope.StatusPendingRetry}] {
-			if !m.nextAttemptAt.After(now) {
-				due = append(due, m)
-			}
-		}
-		for _, m := range o.inbound {
-			if m.status == hookscope.StatusPendingRetry && !m.nextAttemptAt.After(now) {
-				due = append(due, m)
-			}
-		}
-		for _, m := range due {
+		due := o.dueLocked(now, nil)
+		for _, ref := range due {
+			m := o.view(ref)
 			nm := retried(m, now, seed)
 			made += len(nm.attempts) - len(m.attempts)
-			s.removeMessageLocked(m)
+			s.removeMessageLocked(o, ref)
 			s.addMessageLocked(nm)
 		}
 	}
 	return made
 }
 
+// dueLocked appends to due the pending_retry messages of o due at now:
+// outbound ones in (created_at, id) order, then inbound ones.
+func (o *org) dueLocked(now time.Time, due []int32) []int32 {
+	ns := now.UnixNano()
+	for _, ref := range o.outboundBy[filterKey{status: hookscope.StatusPendingRetry}] {
+		if o.msg(ref).nextAt <= ns {
+			due = append(due, ref)
+		}
+	}
+	for _, ref := range o.inbound {
+		if r := o.msg(ref); r.state() == hookscope.StatusPendingRetry && r.nextAt <= ns {
+			due = append(due, ref)
+		}
+	}
+	return due
+}
+
 // anyDueLocked reports whether a pending_retry message is due at now.
 func (s *store) anyDueLocked(now time.Time) bool {
 	for _, o := range s.orgs {
-		for _, m := range o.outboundBy[filterKey{status: hookscope.StatusPendingRetry}] {
-			if !m.nextAttemptAt.After(now) {
-				return true
-			}
-		}
-		for _, m := range o.inbound {
-			if m.status == hookscope.StatusPendingRetry && !m.nextAttemptAt.After(now) {
-				return true
-			}
+		if len(o.dueLocked(now, nil)) > 0 {
+			return true
 		}
 	}
 	return false
 }
 
 // retried is a copy of pending_retry message m with its attempts due up to
-// now made. A message is never changed once stored (readers may hold it
-// without the lock): the copy replaces it.
+// now made. A message is never changed once stored: the copy replaces it.
 func retried(m *message, now time.Time, seed int64) *message {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(m.id))
@@ -140,39 +140,36 @@ func retried(m *message, now time.Time, seed int64) *message {
 	return nm
 }
 
-// removeSorted removes m from the (created_at, id)-sorted slice ms.
-func removeSorted(ms []*message, m *message) []*message {
-	i := lowerBound(ms, m.createdAt, m.id)
-	if i < len(ms) && ms[i] == m {
-		return slices.Delete(ms, i, i+1)
+// removeMessageLocked undoes addMessageLocked of message ref of o: it
+// leaves every index and aggregate it was counted in (its records stay in
+// the arenas, unreachable).
+func (s *store) removeMessageLocked(o *org, ref int32) {
+	r := o.msg(ref)
+	ep := o.endpointOf(r)
+	if at, ok := s.oddIDs[r.id]; ok && at.o == o && at.ref == ref {
+		delete(s.oddIDs, r.id)
 	}
-	return ms
-}
-
-// removeMessageLocked undoes addMessageLocked(m): m leaves every index and
-// aggregate it was counted in.
-func (s *store) removeMessageLocked(m *message) {
-	o, ep := m.org, m.ep
-	delete(s.msgs, m.id)
-	if m.inbound {
-		o.inbound = removeSorted(o.inbound, m)
-		o.count(m.createdAt, ep.ordinal, rollInboundReceived, classNone, -1)
+	if r.inbound() {
+		o.inbound = o.removeSorted(o.inbound, ref)
+		o.count(r.createdAt, ep.ordinal, rollInboundReceived, classNone, -1)
 		return
 	}
-	for _, k := range []filterKey{{}, {ep: ep.id}, {status: m.status}, {ep: ep.id, status: m.status}} {
-		o.outboundBy[k] = removeSorted(o.outboundBy[k], m)
+	for _, k := range filterKeys(ep.id, r.state()) {
+		o.outboundBy[k] = o.removeSorted(o.outboundBy[k], ref)
 	}
 	ep.total--
-	o.removeFromDayLocked(m)
+	o.removeFromDayLocked(r)
 	msgClass := classNone
-	if last := m.lastAttempt(); last != nil {
+	if last := o.lastAtt(r); last != nil {
 		msgClass = last.statusClass()
 	}
-	o.count(m.createdAt, ep.ordinal, rollOutboundSent, msgClass, -1)
-	for i := range m.attempts {
-		o.removeAttemptLocked(ep, &m.attempts[i])
+	o.count(r.createdAt, ep.ordinal, rollOutboundSent, msgClass, -1)
+	for k := range int(r.nAtt) {
+		a := o.atts.at(r.att + int32(k))
+		o.removeAttemptLocked(ep, a)
+		o.removeByMinute(a.at, attRef{msg: ref, k: int32(k)})
 	}
-	if last := m.lastAttempt(); m.status == hookscope.StatusFailedPermanent && last != nil {
+	if last := o.lastAtt(r); r.state() == hookscope.StatusFailedPermanent && last != nil {
 		o.count(last.at, ep.ordinal, rollOutboundFailed, last.statusClass(), -1)
 	}
 }
@@ -180,7 +177,7 @@ func (s *store) removeMessageLocked(m *message) {
 // removeAttemptLocked undoes addAttemptLocked(ep, a). The endpoint's last
 // attempt time stays: the copy that replaces a message has the same
 // attempts and later ones.
-func (o *org) removeAttemptLocked(ep *endpoint, a *attempt) {
+func (o *org) removeAttemptLocked(ep *endpoint, a *attRec) {
 	c := a.statusClass()
 	if a.succeeded() {
 		ep.succeeded--
@@ -189,45 +186,46 @@ func (o *org) removeAttemptLocked(ep *endpoint, a *attempt) {
 	} else {
 		ep.failedAttempts--
 		o.count(a.at, ep.ordinal, rollFailed, c, -1)
-		if j, found := slices.BinarySearch(ep.failTimes, a.at.UnixNano()); found {
+		if j, found := slices.BinarySearch(ep.failTimes, a.at); found {
 			ep.failTimes = slices.Delete(ep.failTimes, j, j+1)
 		}
 	}
 	if a.no > 1 {
 		o.count(a.at, ep.ordinal, rollRetried, c, -1)
 	}
-	if a.latency != absent {
-		ep.latencySum -= a.latency
+	if a.latency != int32(absent) {
+		ep.latencySum -= int64(a.latency)
 		ep.latencyN--
 	}
 }
 
-// removeFromDayLocked undoes addToDayLocked(m).
-func (o *org) removeFromDayLocked(m *message) {
-	d := o.days[dayOf(m.createdAt)]
+// removeFromDayLocked undoes addToDayLocked(r).
+func (o *org) removeFromDayLocked(r *msgRec) {
+	d := o.days[dayOf(r.createdAt)]
 	if d == nil {
 		return
 	}
 	d.total--
-	switch m.status {
+	switch r.state() {
 	case hookscope.StatusSucceeded:
 		d.success--
 	case hookscope.StatusFailedPermanent:
 		d.failed--
-		if d.failedByEp[m.ep.ordinal]--; d.failedByEp[m.ep.ordinal] <= 0 {
-			delete(d.failedByEp, m.ep.ordinal)
+		if d.failedByEp[r.ep]--; d.failedByEp[r.ep] <= 0 {
+			delete(d.failedByEp, r.ep)
 		}
 	default:
 		d.pending--
 	}
-	if len(m.attempts) > 1 {
+	if r.nAtt > 1 {
 		d.retried--
 	}
-	if v, ok := delayMS(m); ok {
+	if v, ok := o.delayMS(r); ok {
 		d.delays.remove(v)
 	}
-	if d.events[m.eventType]--; d.events[m.eventType] <= 0 {
-		delete(d.events, m.eventType)
+	ev := o.strs[r.event]
+	if d.events[ev]--; d.events[ev] <= 0 {
+		delete(d.events, ev)
 	}
 }
 

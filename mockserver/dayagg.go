@@ -22,42 +22,42 @@ func newDayAgg() *dayAgg {
 	return &dayAgg{events: make(map[string]int64), failedByEp: make(map[int32]int64)}
 }
 
-// dayOf is the start (unix seconds) of t's UTC day.
-func dayOf(t time.Time) int64 { return floorDiv(t.Unix(), 86400) * 86400 }
+// dayOf is the start (unix seconds) of the UTC day of t (unix ns).
+func dayOf(t int64) int64 { return floorDiv(t, 86400*int64(time.Second)) * 86400 }
 
-// addToDayLocked counts outbound message m in its day's analytics aggregates.
-func (o *org) addToDayLocked(m *message) {
-	key := dayOf(m.createdAt)
+// addToDayLocked counts outbound message r in its day's analytics aggregates.
+func (o *org) addToDayLocked(r *msgRec) {
+	key := dayOf(r.createdAt)
 	d := o.days[key]
 	if d == nil {
 		d = newDayAgg()
 		o.days[key] = d
 	}
 	d.total++
-	switch m.status {
+	switch r.state() {
 	case hookscope.StatusSucceeded:
 		d.success++
 	case hookscope.StatusFailedPermanent:
 		d.failed++
-		d.failedByEp[m.ep.ordinal]++
+		d.failedByEp[r.ep]++
 	default:
 		d.pending++
 	}
-	if len(m.attempts) > 1 {
+	if r.nAtt > 1 {
 		d.retried++
 	}
-	if v, ok := delayMS(m); ok {
+	if v, ok := o.delayMS(r); ok {
 		d.delays.add(v)
 	}
-	d.events[m.eventType]++
+	d.events[o.strs[r.event]]++
 }
 
 // delayMS is a message's delay: from its creation to its first attempt.
-func delayMS(m *message) (int64, bool) {
-	if len(m.attempts) == 0 {
+func (o *org) delayMS(r *msgRec) (int64, bool) {
+	if r.nAtt == 0 {
 		return 0, false
 	}
-	return m.attempts[0].at.Sub(m.createdAt).Milliseconds(), true
+	return unixTime(o.atts.at(r.att).at).Sub(unixTime(r.createdAt)).Milliseconds(), true
 }
 
 // delayHist is an exact histogram of delays: the distinct values ascending

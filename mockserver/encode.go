@@ -109,63 +109,56 @@ func appendFloat(b []byte, f float64) []byte {
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 
-// renderedRow is a message's encoded /v1/logs row and the endpoint URL it
-// was encoded with. A message never changes once stored, but its endpoint's
-// URL may (PATCH), so a row is reused only while the URL is the same.
-type renderedRow struct {
-	url string
-	row []byte
-}
-
-// appendCachedLogRow appends m's /v1/logs row, encoding it on the first
-// request that serves it and copying it on later ones. It runs under the
-// store's read lock; concurrent readers may both encode a row and store it,
-// which is harmless (the bytes are the same).
-func appendCachedLogRow(b []byte, m *message) []byte {
-	url := m.ep.url
-	if r := m.row.Load(); r != nil && r.url == url {
-		return append(b, r.row...)
+// appendCachedLogRow appends message ref's /v1/logs row, encoding it on
+// the first request that serves it and copying it on later ones (see
+// rowCache). It runs under the store's read lock.
+func (o *org) appendCachedLogRow(b []byte, ref int32) []byte {
+	r := o.msg(ref)
+	url := o.endpointOf(r).url
+	if row := o.rows.get(ref, url); row != nil {
+		return append(b, row...)
 	}
 	start := len(b)
-	b = appendLogRow(b, m)
-	m.row.Store(&renderedRow{url: url, row: slices.Clone(b[start:])})
+	b = o.appendLogRow(b, r)
+	o.rows.put(ref, url, slices.Clone(b[start:]))
 	return b
 }
 
-// appendLogRow appends m as its /v1/logs row; fields that do not apply to
+// appendLogRow appends r as its /v1/logs row; fields that do not apply to
 // the message's status are left out.
-func appendLogRow(b []byte, m *message) []byte {
-	b = append(b, `{"message_id":`...)
-	b = appendString(b, m.id)
-	b = append(b, `,"endpoint":`...)
-	b = appendString(b, m.ep.url)
+func (o *org) appendLogRow(b []byte, r *msgRec) []byte {
+	status := r.state()
+	b = append(b, `{"message_id":"`...)
+	b = appendUUID(b, r.id)
+	b = append(b, `","endpoint":`...)
+	b = appendString(b, o.endpointOf(r).url)
 	b = append(b, `,"status":`...)
-	b = appendString(b, string(m.status))
+	b = appendString(b, string(status))
 	b = append(b, `,"attempt_count":`...)
-	b = strconv.AppendInt(b, int64(len(m.attempts)), 10)
+	b = strconv.AppendInt(b, int64(r.nAtt), 10)
 	b = append(b, `,"created_at":`...)
-	b = appendTime(b, m.createdAt)
-	if a := m.successAttempt(); a != nil {
+	b = appendTime(b, unixTime(r.createdAt))
+	if a := o.successAtt(r); a != nil {
 		b = append(b, `,"delivered_at":`...)
-		b = appendTime(b, a.at)
+		b = appendTime(b, unixTime(a.at))
 	}
-	if m.status == hookscope.StatusPendingRetry {
+	if status == hookscope.StatusPendingRetry {
 		b = append(b, `,"next_attempt_at":`...)
-		b = appendTime(b, m.nextAttemptAt)
+		b = appendTime(b, unixTime(r.nextAt))
 	}
-	if last := m.lastAttempt(); last != nil {
+	if last := o.lastAtt(r); last != nil {
 		if last.status != 0 {
 			b = append(b, `,"response_status":`...)
 			b = strconv.AppendInt(b, int64(last.status), 10)
 		}
-		if last.latency != absent {
+		if last.latency != int32(absent) {
 			b = append(b, `,"response_latency_ms":`...)
-			b = strconv.AppendInt(b, last.latency, 10)
+			b = strconv.AppendInt(b, int64(last.latency), 10)
 		}
 	}
-	if a := m.lastFailedAttempt(); a != nil && m.status != hookscope.StatusSucceeded && a.errText != "" {
+	if a := o.lastFailedAtt(r); a != nil && status != hookscope.StatusSucceeded && a.err != 0 {
 		b = append(b, `,"last_error":`...)
-		b = appendString(b, a.errText)
+		b = appendString(b, o.strs[a.err])
 	}
 	return append(b, '}')
 }
@@ -201,24 +194,24 @@ func appendWebhookLocked(b []byte, o *org, ep *endpoint, now time.Time, events i
 			if n > 0 {
 				b = append(b, ',')
 			}
-			b = appendCachedEvent(b, ms[i])
+			b = o.appendCachedEvent(b, ms[i])
 		}
 		b = append(b, ']')
 	}
 	return append(b, '}')
 }
 
-// appendCachedEvent appends m as a webhook's recent event (the JSON of
-// recentEvent(m), which depends on m alone), encoding it once.
-func appendCachedEvent(b []byte, m *message) []byte {
-	if r := m.event.Load(); r != nil {
-		return append(b, *r...)
+// appendCachedEvent appends message ref as a webhook's recent event (the
+// JSON of recentEvent, which depends on the message alone), encoding it
+// once (see rowCache).
+func (o *org) appendCachedEvent(b []byte, ref int32) []byte {
+	if row := o.events.get(ref, ""); row != nil {
+		return append(b, row...)
 	}
 	start := len(b)
-	ev := recentEvent(m)
+	ev := recentEvent(o.view(ref))
 	b = appendWebhookEvent(b, &ev)
-	enc := slices.Clone(b[start:])
-	m.event.Store(&enc)
+	o.events.put(ref, "", slices.Clone(b[start:]))
 	return b
 }
 

@@ -62,7 +62,7 @@ func renderWebhook(o *org, ep *endpoint, now time.Time, events int) webhookResp 
 		wh.RecentEvents = []webhookEventResp{}
 		ms := o.outboundBy[filterKey{ep: ep.id}]
 		for i := len(ms) - 1; i >= 0 && len(wh.RecentEvents) < events; i-- {
-			wh.RecentEvents = append(wh.RecentEvents, recentEvent(ms[i]))
+			wh.RecentEvents = append(wh.RecentEvents, recentEvent(o.view(ms[i])))
 		}
 	}
 	return wh
@@ -145,10 +145,11 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	for _, m := range o.outboundBy[filterKey{}] {
-		require.Equal(t, marshal(t, logEntry(m)), string(appendLogRow(nil, m)), "row %s", m.id)
+	for _, ref := range o.outboundBy[filterKey{}] {
+		m := o.view(ref)
+		require.Equal(t, marshal(t, logEntry(m)), string(o.appendLogRow(nil, o.msg(ref))), "row %s", m.id)
 		for range 2 { // encoding, then from the cache
-			require.Equal(t, marshal(t, logEntry(m)), string(appendCachedLogRow([]byte("x"), m)[1:]), "row %s", m.id)
+			require.Equal(t, marshal(t, logEntry(m)), string(o.appendCachedLogRow([]byte("x"), ref)[1:]), "row %s", m.id)
 		}
 	}
 	for _, ep := range o.endpoints {
@@ -166,13 +167,14 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 		require.Equal(t, marshal(t, m), string(appendListMeta(nil, m)))
 	}
 	// A cached row follows its endpoint's URL.
-	for _, m := range o.outboundBy[filterKey{}][:50] {
-		appendCachedLogRow(nil, m)
+	for _, ref := range o.outboundBy[filterKey{}][:50] {
+		o.appendCachedLogRow(nil, ref)
+		m := o.view(ref)
 		old := m.ep.url
 		m.ep.url = old + "/moved"
-		require.Equal(t, marshal(t, logEntry(m)), string(appendCachedLogRow(nil, m)), "row %s after a URL change", m.id)
+		require.Equal(t, marshal(t, logEntry(m)), string(o.appendCachedLogRow(nil, ref)), "row %s after a URL change", m.id)
 		m.ep.url = old
-		require.Equal(t, marshal(t, logEntry(m)), string(appendCachedLogRow(nil, m)), "row %s after a URL change back", m.id)
+		require.Equal(t, marshal(t, logEntry(m)), string(o.appendCachedLogRow(nil, ref)), "row %s after a URL change back", m.id)
 	}
 	var wh webhookResp // every optional field empty
 	require.Equal(t, marshal(t, wh), string(appendWebhook(nil, &wh)))
@@ -204,12 +206,13 @@ func BenchmarkLogRowEncoding(b *testing.B) {
 	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
 	s := New(WithMessages(2000), WithClock(func() time.Time { return now }))
 	defer s.Close()
-	ms := s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{}]
+	o := s.st.orgs[s.DefaultOrgID()]
+	ms := o.outboundBy[filterKey{}]
 	b.Run("encoding_json", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			if _, err := json.Marshal(logEntry(ms[i%len(ms)])); err != nil {
+			if _, err := json.Marshal(logEntry(o.view(ms[i%len(ms)]))); err != nil {
 				b.Fatal(err)
 			}
 			i++
@@ -220,7 +223,7 @@ func BenchmarkLogRowEncoding(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			buf = appendLogRow(buf[:0], ms[i%len(ms)])
+			buf = o.appendLogRow(buf[:0], o.msg(ms[i%len(ms)]))
 			i++
 		}
 	})
@@ -228,7 +231,7 @@ func BenchmarkLogRowEncoding(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			buf = appendCachedLogRow(buf[:0], ms[i%len(ms)])
+			buf = o.appendCachedLogRow(buf[:0], ms[i%len(ms)])
 			i++
 		}
 	})
@@ -267,8 +270,9 @@ func TestCachedRowsUnderConcurrentWrites(t *testing.T) {
 	require.NoError(t, json.Unmarshal(serveTest(t, s, "GET", "/v1/logs?limit=500", ""), &page))
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	ms := s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{}]
+	o := s.st.orgs[s.DefaultOrgID()]
+	ms := o.outboundBy[filterKey{}]
 	for i, row := range page.Data {
-		require.Equal(t, marshal(t, logEntry(ms[len(ms)-1-i])), string(row), "row %d", i)
+		require.Equal(t, marshal(t, logEntry(o.view(ms[len(ms)-1-i]))), string(row), "row %d", i)
 	}
 }

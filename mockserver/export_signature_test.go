@@ -8,9 +8,14 @@ import "slices"
 func MessageDelivery(s *Server, id string) (endpointID string, payload []byte, ok bool) {
 	s.st.mu.RLock()
 	defer s.st.mu.RUnlock()
-	m := s.st.msgs[id]
-	if m == nil {
+	uid, ok := parseUUID(id)
+	if !ok {
 		return "", nil, false
 	}
+	o, ref, ok := s.st.findLocked("", uid)
+	if !ok {
+		return "", nil, false
+	}
+	m := o.view(ref)
 	return m.ep.id, slices.Clone(m.payloadJSON()), true
 }

@@ -3,13 +3,13 @@ package mockserver
 // InboundMessageIDs returns the ids of the default organization's inbound
 // messages, newest first.
 func (s *Server) InboundMessageIDs() []string {
-	return s.st.messageIDs(s.DefaultOrgID(), func(o *org) []*message { return o.inbound })
+	return s.st.messageIDs(s.DefaultOrgID(), func(o *org) []int32 { return o.inbound })
 }
 
 // OutboundMessageIDs returns the ids of the default organization's outbound
 // messages, newest first (the order of /v1/logs).
 func (s *Server) OutboundMessageIDs() []string {
-	return s.st.messageIDs(s.DefaultOrgID(), func(o *org) []*message { return o.outboundBy[filterKey{}] })
+	return s.st.messageIDs(s.DefaultOrgID(), func(o *org) []int32 { return o.outboundBy[filterKey{}] })
 }
 
 // EndpointIDs returns the ids of org's live endpoints ("" is the default
@@ -23,13 +23,14 @@ func (s *Server) EndpointIDs(org string) []string {
 
 // messageIDs is the ids of the sorted messages that of picks from org,
 // newest first.
-func (s *store) messageIDs(orgID string, of func(*org) []*message) []string {
+func (s *store) messageIDs(orgID string, of func(*org) []int32) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ms := of(s.orgRead(orgID))
+	o := s.orgRead(orgID)
+	ms := of(o)
 	out := make([]string, 0, len(ms))
 	for i := len(ms) - 1; i >= 0; i-- {
-		out = append(out, ms[i].id)
+		out = append(out, uuidString(o.msg(ms[i]).id))
 	}
 	return out
 }

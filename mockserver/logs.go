@@ -59,9 +59,6 @@ func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
 // their encoding once served.
 const maxCachedRows = 10000
 
-// olderThan reports whether m comes before n in the logs' (created_at, id) order.
-func olderThan(m, n *message) bool { return compareMsg(m, n.createdAt, n.id) < 0 }
-
 // appendLogsPage appends the rows of org's outbound messages that q
 // selects, newest first, comma-separated, and the position of the page's
 // last row, with more when more rows follow. The rows are encoded under the
@@ -76,37 +73,37 @@ func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, l
 	ms := o.outboundBy[filterKey{ep: q.endpointID, status: q.status}]
 	lo, hi := 0, len(ms)
 	if q.hasStart {
-		lo = firstAtOrAfter(ms, q.start)
+		lo = o.firstAtOrAfter(ms, q.start)
 	}
 	if q.hasEnd {
-		hi = firstAfter(ms, q.end)
+		hi = o.firstAfter(ms, q.end)
 	}
 	if q.hasBefore {
-		hi = min(hi, lowerBound(ms, q.before.time(), q.before.ID))
+		hi = min(hi, o.lowerBoundCursor(ms, q.before))
 	}
 	// Only the newest maxCachedRows rows of the organization keep their
 	// encoding (the pages clients read again and again), so that serving
 	// every row of a large history once does not grow memory by a row's
 	// bytes per message.
-	var oldestCached *message
+	var oldestCached *msgRec
 	if all := o.outboundBy[filterKey{}]; len(all) > maxCachedRows {
-		oldestCached = all[len(all)-maxCachedRows]
+		oldestCached = o.msg(all[len(all)-maxCachedRows])
 	}
 	for i, n := hi-1, 0; i >= lo && n < q.limit; i, n = i-1, n+1 {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		if m := ms[i]; oldestCached == nil || !olderThan(m, oldestCached) {
-			b = appendCachedLogRow(b, m)
+		if r := o.msg(ms[i]); oldestCached == nil || cmpRec(r, oldestCached.createdAt, &oldestCached.id) >= 0 {
+			b = o.appendCachedLogRow(b, ms[i])
 		} else {
-			b = appendLogRow(b, m)
+			b = o.appendLogRow(b, r)
 		}
 	}
 	if hi-lo <= q.limit {
 		return b, cursor{}, false, nil
 	}
-	m := ms[hi-q.limit]
-	return b, cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt.UnixNano(), ID: m.id}, true, nil
+	m := o.msg(ms[hi-q.limit])
+	return b, cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt, ID: uuidString(m.id)}, true, nil
 }
 
 // handleLogs serves GET /v1/logs: one row per outbound message, newest first

@@ -72,11 +72,20 @@ func (s *Server) parseBodyQuery(rc *reqCtx) (bodyQuery, *apiError) {
 func (s *store) responseBodyOf(msgID string, no int) (ctype, body string, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m := s.msgs[msgID]
-	if m == nil || no < 1 || no > len(m.attempts) || m.attempts[no-1].status == 0 {
+	id, ok := parseUUID(msgID)
+	if !ok {
 		return "", "", false
 	}
-	ctype, body = responseBody(&m.attempts[no-1])
+	o, ref, ok := s.findLocked("", id)
+	if !ok {
+		return "", "", false
+	}
+	as := o.attemptsOf(o.msg(ref))
+	if no < 1 || no > len(as) || as[no-1].status == 0 {
+		return "", "", false
+	}
+	a := o.attemptView(&as[no-1])
+	ctype, body = responseBody(&a)
 	return ctype, body, true
 }
 

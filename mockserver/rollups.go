@@ -4,20 +4,24 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	hookscope "github.com/hookscope/hookscope-go"
 )
 
-// Rollup levels: the unit of each, in seconds, is rollSizes[level]. The
-// second level lets a window start and end at any second (a partial bucket
-// counts exactly the part of its span inside the window).
+// Rollup levels: the unit of each, in seconds, is rollSizes[level]. A
+// window may start and end at any second (a partial bucket counts exactly
+// the part of its span inside the window): the seconds at its edges are
+// counted from the records (coverSeconds), which costs less memory than a
+// rollup per second (one counter or more per second of history) and reads
+// at most two minutes of records per bucket.
 const (
-	rollSecond = iota
-	rollMinute
+	rollMinute = iota
 	rollHour
 	rollDay
 	rollLevels
 )
 
-var rollSizes = [rollLevels]int64{1, 60, 3600, 86400}
+var rollSizes = [rollLevels]int64{60, 3600, 86400}
 
 // Rollup metrics.
 const (
@@ -129,10 +133,10 @@ func (o *org) endBulk() {
 	}
 }
 
-// count adds n to the counter (second of t, ep, metric, class) and to those
-// of t's minute, hour and UTC day.
-func (o *org) count(t time.Time, ep int32, metric, class uint8, n int64) {
-	sec := t.Unix()
+// count adds n to the counters (unit of t, ep, metric, class) of t's
+// minute, hour and UTC day; t is in unix ns.
+func (o *org) count(t int64, ep int32, metric, class uint8, n int64) {
+	sec := floorDiv(t, int64(time.Second))
 	for lv := range o.roll {
 		o.roll[lv].add(floorDiv(sec, rollSizes[lv])*rollSizes[lv], ep, metric, class, n)
 	}
@@ -146,7 +150,7 @@ type bucketSums struct {
 	bucket int64 // the bucket the units being covered count in
 	group  func(rollEntry) (string, bool)
 	out    map[string][]int64
-	roll   *[rollLevels]rollLevel
+	o      *org
 }
 
 // sumWindow is what sumBucketsLocked sums: nb buckets of g seconds from b0,
@@ -178,8 +182,8 @@ func (w sumWindow) span(i int64) (lo, hi int64) {
 // shifted by a length that is not a whole number of units), so a query
 // reads O(buckets + groups) counters, whatever the number of messages.
 func (o *org) sumBucketsLocked(metric uint8, w sumWindow, group func(rollEntry) (string, bool)) map[string][]int64 {
-	bs := &bucketSums{metric: metric, nb: w.nb, group: group, out: make(map[string][]int64), roll: &o.roll}
-	top := rollSecond
+	bs := &bucketSums{metric: metric, nb: w.nb, group: group, out: make(map[string][]int64), o: o}
+	top := -1 // seconds
 	for top+1 < rollLevels && rollSizes[top+1] <= w.g {
 		top++
 	}
@@ -197,22 +201,85 @@ func (bs *bucketSums) cover(lo, hi int64, lv int) {
 	if lo >= hi {
 		return
 	}
-	a, z := lo, hi
-	if lv > rollSecond {
-		size := rollSizes[lv]
-		a, z = -floorDiv(-lo, size)*size, floorDiv(hi, size)*size
-		if a >= z {
-			bs.cover(lo, hi, lv-1)
-			return
-		}
-		bs.cover(lo, a, lv-1)
-		bs.cover(z, hi, lv-1)
+	if lv < 0 {
+		bs.coverSeconds(lo, hi)
+		return
 	}
-	l := &bs.roll[lv]
+	size := rollSizes[lv]
+	a, z := -floorDiv(-lo, size)*size, floorDiv(hi, size)*size
+	if a >= z {
+		bs.cover(lo, hi, lv-1)
+		return
+	}
+	bs.cover(lo, a, lv-1)
+	bs.cover(z, hi, lv-1)
+	l := &bs.o.roll[lv]
 	i := sort.Search(len(l.keys), func(i int) bool { return l.keys[i] >= a })
 	for ; i < len(l.keys) && l.keys[i] < z; i++ {
 		bs.addUnit(l.m[l.keys[i]])
 	}
+}
+
+// coverSeconds adds the counts of [lo, hi) (unix seconds, less than a
+// minute or a few minutes apart) to bs.bucket, computed from the records as
+// the rollups count them (see addMessageLocked): messages by creation,
+// attempts by the time they were made.
+func (bs *bucketSums) coverSeconds(lo, hi int64) {
+	o := bs.o
+	var entries []rollEntry
+	add := func(ep int32, metric, class uint8) {
+		if metric == bs.metric {
+			entries = append(entries, rollEntry{ep: ep, metric: metric, class: class, n: 1})
+		}
+	}
+	loNS, hiNS := lo*int64(time.Second), hi*int64(time.Second)
+	switch bs.metric {
+	case rollInboundReceived:
+		for i := o.lowerBound(o.inbound, loNS, [16]byte{}); i < len(o.inbound); i++ {
+			r := o.msg(o.inbound[i])
+			if r.createdAt >= hiNS {
+				break
+			}
+			add(r.ep, rollInboundReceived, classNone)
+		}
+	case rollOutboundSent:
+		all := o.outboundBy[filterKey{}]
+		for i := o.lowerBound(all, loNS, [16]byte{}); i < len(all); i++ {
+			r := o.msg(all[i])
+			if r.createdAt >= hiNS {
+				break
+			}
+			class := classNone
+			if last := o.lastAtt(r); last != nil {
+				class = last.statusClass()
+			}
+			add(r.ep, rollOutboundSent, class)
+		}
+	default:
+		for m := floorDiv(lo, 60); m*60 < hi; m++ {
+			for _, ref := range o.byMinute[m] {
+				r := o.msg(ref.msg)
+				a := o.atts.at(r.att + ref.k)
+				if a.at < loNS || a.at >= hiNS {
+					continue
+				}
+				c := a.statusClass()
+				if a.succeeded() {
+					add(r.ep, rollDelivered, c)
+					add(r.ep, rollOutboundDelivered, c)
+				} else {
+					add(r.ep, rollFailed, c)
+				}
+				if a.no > 1 {
+					add(r.ep, rollRetried, c)
+				}
+				if ref.k == int32(r.nAtt)-1 && r.state() == hookscope.StatusFailedPermanent {
+					add(r.ep, rollOutboundFailed, c)
+				}
+			}
+		}
+	}
+	bs.addUnit(entries)
 }
 
 // addUnit adds the entries of a unit to bs.bucket.

@@ -181,9 +181,9 @@ func (s *Server) snapshot() *snapDoc {
 				EventTypes: nonNil(slices.Clone(ep.eventTypes)), IP: ep.ip, CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt,
 				Deleted: ep.deleted})
 		}
-		for _, ms := range [][]*message{o.outboundBy[filterKey{}], o.inbound} {
-			for _, m := range ms {
-				so.Messages = append(so.Messages, snapMessageOf(m))
+		for _, ms := range [][]int32{o.outboundBy[filterKey{}], o.inbound} {
+			for _, ref := range ms {
+				so.Messages = append(so.Messages, snapMessageOf(o.view(ref)))
 			}
 		}
 		doc.Orgs = append(doc.Orgs, so)
@@ -335,7 +335,8 @@ func buildSnapshot(doc *snapDoc) (*identity, *store, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			if st.msgs[m.id] != nil {
+			id, _ := parseUUID(m.id)
+			if _, _, dup := st.findLocked("", id); dup {
 				return nil, nil, snapErr(f+".id", "repeats another message's")
 			}
 			st.addMessageLocked(m)
@@ -392,6 +393,13 @@ func (sm *snapMessage) message(field string, o *org) (*message, error) {
 			return nil, snapErr(f+".created_at", "is out of range")
 		case sa.Status != 0 && (sa.Status < 100 || sa.Status > 599):
 			return nil, snapErr(f+".response_status", "must be absent or between 100 and 599")
+		case !isUUID(sa.ID) || strings.ToLower(sa.ID) != sa.ID:
+			return nil, snapErr(f+".id", "must be a lower-case UUID")
+		case sa.RetryType != "" && sa.RetryType != hookscope.RetryFast && sa.RetryType != hookscope.RetrySlow:
+			return nil, snapErr(f+".retry_type", "must be absent, fast or slow")
+		}
+		if name, ok := sa.tooLarge(); ok {
+			return nil, snapErr(f+"."+name, "must be at most %d", maxInt32)
 		}
 		a := attempt{id: sa.ID, no: sa.No, at: sa.At.UTC(), status: sa.Status, latency: val(sa.Latency),
 			processing: val(sa.Processing), dns: val(sa.DNS), tcp: val(sa.TCP), tls: val(sa.TLS), ttfb: val(sa.TTFB),
@@ -422,6 +430,30 @@ func (sm *snapMessage) message(field string, o *org) (*message, error) {
 		m.nextAttemptAt = sm.NextAttemptAt.UTC()
 	}
 	return m, nil
+}
+
+// maxInt32 bounds the timings an attempt record holds.
+const maxInt32 = 1<<31 - 1
+
+// tooLarge names the first of sa's optional integer fields over maxInt32.
+func (sa *snapAttempt) tooLarge() (string, bool) {
+	for _, f := range []struct {
+		name string
+		v    *int64
+	}{{"response_latency_ms", sa.Latency}, {"processing_ms", sa.Processing}, {"dns_ms", sa.DNS},
+		{"tcp_connect_ms", sa.TCP}, {"tls_handshake_ms", sa.TLS}, {"ttfb_ms", sa.TTFB}, {"transfer_ms", sa.Transfer},
+		{"retry_after_seconds", sa.RetryAfter}} {
+		if f.v != nil && *f.v > maxInt32 {
+			return f.name, true
+		}
+	}
+	return "", false
+}
+
+// isUUID reports whether s is a UUID in its canonical text form.
+func isUUID(s string) bool {
+	_, ok := parseUUID(s)
+	return ok
 }
 
 // val is an optional integer field as the attempt holds it.

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"sort"
@@ -15,19 +16,34 @@ type filterKey struct {
 	status hookscope.MessageStatus
 }
 
-// compareMsg orders messages by (created_at, id).
-func compareMsg(a *message, t time.Time, id string) int {
-	return cmp.Or(a.createdAt.Compare(t), cmp.Compare(a.id, id))
+// cmpRec orders records by (created_at, id).
+func cmpRec(r *msgRec, t int64, id *[16]byte) int {
+	if r.createdAt != t {
+		return cmp.Compare(r.createdAt, t)
+	}
+	return bytes.Compare(r.id[:], id[:])
 }
 
-// insertSorted inserts m into the (created_at, id)-sorted slice ms. Appending
-// is the common case (messages arrive in time order), so it is checked first.
-func insertSorted(ms []*message, m *message) []*message {
-	if n := len(ms); n == 0 || compareMsg(ms[n-1], m.createdAt, m.id) < 0 {
-		return append(ms, m)
+// insertSorted inserts ref into o's (created_at, id)-sorted slice ms.
+// Appending is the common case (messages arrive in time order), so it is
+// checked first.
+func (o *org) insertSorted(ms []int32, ref int32) []int32 {
+	r := o.msg(ref)
+	if n := len(ms); n == 0 || cmpRec(o.msg(ms[n-1]), r.createdAt, &r.id) < 0 {
+		return append(ms, ref)
 	}
-	i := sort.Search(len(ms), func(i int) bool { return compareMsg(ms[i], m.createdAt, m.id) >= 0 })
-	return slices.Insert(ms, i, m)
+	return slices.Insert(ms, o.lowerBound(ms, r.createdAt, r.id), ref)
+}
+
+// removeSorted removes ref from o's (created_at, id)-sorted slice ms.
+func (o *org) removeSorted(ms []int32, ref int32) []int32 {
+	r := o.msg(ref)
+	for i := o.lowerBound(ms, r.createdAt, r.id); i < len(ms) && cmpRec(o.msg(ms[i]), r.createdAt, &r.id) == 0; i++ {
+		if ms[i] == ref {
+			return slices.Delete(ms, i, i+1)
+		}
+	}
+	return ms
 }
 
 // insertInt64 inserts v into the ascending slice vs, appending when it can.
@@ -40,51 +56,79 @@ func insertInt64(vs []int64, v int64) []int64 {
 }
 
 // lowerBound is the index of the first message of ms at or after (t, id).
-func lowerBound(ms []*message, t time.Time, id string) int {
-	return sort.Search(len(ms), func(i int) bool { return compareMsg(ms[i], t, id) >= 0 })
+func (o *org) lowerBound(ms []int32, t int64, id [16]byte) int {
+	return sort.Search(len(ms), func(i int) bool { return cmpRec(o.msg(ms[i]), t, &id) >= 0 })
+}
+
+// lowerBoundCursor is lowerBound at a cursor's position.
+func (o *org) lowerBoundCursor(ms []int32, c cursor) int {
+	id, _ := parseUUID(c.ID)
+	return o.lowerBound(ms, c.TimeNS, id)
 }
 
 // firstAtOrAfter is the index of the first message of ms created at or after t.
-func firstAtOrAfter(ms []*message, t time.Time) int {
-	return sort.Search(len(ms), func(i int) bool { return !ms[i].createdAt.Before(t) })
+func (o *org) firstAtOrAfter(ms []int32, t time.Time) int {
+	ns := t.UnixNano()
+	return sort.Search(len(ms), func(i int) bool { return o.msg(ms[i]).createdAt >= ns })
 }
 
 // firstAfter is the index of the first message of ms created after t.
-func firstAfter(ms []*message, t time.Time) int {
-	return sort.Search(len(ms), func(i int) bool { return ms[i].createdAt.After(t) })
+func (o *org) firstAfter(ms []int32, t time.Time) int {
+	ns := t.UnixNano()
+	return sort.Search(len(ms), func(i int) bool { return o.msg(ms[i]).createdAt > ns })
 }
 
-// addMessageLocked indexes m (with its attempts) into its org and the store,
-// and updates the endpoint aggregates, the rollups and the day aggregates.
-func (s *store) addMessageLocked(m *message) {
+// filterKeys are the four outbound slices a message of endpoint ep with
+// status st is in.
+func filterKeys(ep string, st hookscope.MessageStatus) [4]filterKey {
+	return [4]filterKey{{}, {ep: ep}, {status: st}, {ep: ep, status: st}}
+}
+
+// addMessageLocked stores m (with its attempts) in its org, indexes it and
+// updates the endpoint aggregates, the rollups and the day aggregates. It
+// returns the message's position.
+func (s *store) addMessageLocked(m *message) int32 {
 	o, ep := m.org, m.ep
-	s.msgs[m.id] = m
-	if m.inbound {
-		o.inbound = insertSorted(o.inbound, m)
-		o.count(m.createdAt, ep.ordinal, rollInboundReceived, classNone, 1)
-		return
+	rec, atts := o.toRec(m)
+	if len(atts) > 0 {
+		rec.att = o.atts.alloc(len(atts))
+		copy(o.atts.span(rec.att, len(atts)), atts)
 	}
-	for _, k := range []filterKey{{}, {ep: ep.id}, {status: m.status}, {ep: ep.id, status: m.status}} {
-		o.outboundBy[k] = insertSorted(o.outboundBy[k], m)
+	ref := o.msgs.alloc(1)
+	*o.msg(ref) = rec
+	r := o.msg(ref)
+	if uuidMilli(r.id) != floorDiv(r.createdAt, int64(time.Millisecond)) {
+		s.oddIDs[r.id] = msgAt{o, ref}
+	}
+	if r.inbound() {
+		o.inbound = o.insertSorted(o.inbound, ref)
+		o.count(r.createdAt, ep.ordinal, rollInboundReceived, classNone, 1)
+		return ref
+	}
+	for _, k := range filterKeys(ep.id, m.status) {
+		o.outboundBy[k] = o.insertSorted(o.outboundBy[k], ref)
 	}
 	ep.total++
-	o.addToDayLocked(m)
+	o.addToDayLocked(r)
 	msgClass := classNone
-	if last := m.lastAttempt(); last != nil {
+	if last := o.lastAtt(r); last != nil {
 		msgClass = last.statusClass()
 	}
-	o.count(m.createdAt, ep.ordinal, rollOutboundSent, msgClass, 1)
-	for i := range m.attempts {
-		o.addAttemptLocked(ep, &m.attempts[i])
+	o.count(r.createdAt, ep.ordinal, rollOutboundSent, msgClass, 1)
+	for k := range int(r.nAtt) {
+		a := o.atts.at(r.att + int32(k))
+		o.addAttemptLocked(ep, a)
+		o.addByMinute(a.at, attRef{msg: ref, k: int32(k)})
 	}
-	if last := m.lastAttempt(); m.status == hookscope.StatusFailedPermanent && last != nil {
+	if last := o.lastAtt(r); r.state() == hookscope.StatusFailedPermanent && last != nil {
 		o.count(last.at, ep.ordinal, rollOutboundFailed, last.statusClass(), 1)
 	}
+	return ref
 }
 
 // addAttemptLocked counts outbound attempt a of endpoint ep in its
 // aggregates and the rollups.
-func (o *org) addAttemptLocked(ep *endpoint, a *attempt) {
+func (o *org) addAttemptLocked(ep *endpoint, a *attRec) {
 	c := a.statusClass()
 	if a.succeeded() {
 		ep.succeeded++
@@ -93,16 +137,80 @@ func (o *org) addAttemptLocked(ep *endpoint, a *attempt) {
 	} else {
 		ep.failedAttempts++
 		o.count(a.at, ep.ordinal, rollFailed, c, 1)
-		ep.failTimes = insertInt64(ep.failTimes, a.at.UnixNano())
+		ep.failTimes = insertInt64(ep.failTimes, a.at)
 	}
 	if a.no > 1 {
 		o.count(a.at, ep.ordinal, rollRetried, c, 1)
 	}
-	if a.latency != absent {
-		ep.latencySum += a.latency
+	if a.latency != int32(absent) {
+		ep.latencySum += int64(a.latency)
 		ep.latencyN++
 	}
-	if a.at.After(ep.lastAttempt) {
-		ep.lastAttempt = a.at
+	if t := unixTime(a.at); t.After(ep.lastAttempt) {
+		ep.lastAttempt = t
 	}
+}
+
+// addByMinute files attempt ref, made at at (unix ns), under its minute.
+func (o *org) addByMinute(at int64, ref attRef) {
+	if o.byMinute == nil {
+		o.byMinute = make(map[int64][]attRef)
+	}
+	m := floorDiv(at, int64(time.Minute))
+	o.byMinute[m] = append(o.byMinute[m], ref)
+}
+
+// removeByMinute takes attempt ref, made at at, out of its minute.
+func (o *org) removeByMinute(at int64, ref attRef) {
+	m := floorDiv(at, int64(time.Minute))
+	refs := o.byMinute[m]
+	if i := slices.Index(refs, ref); i >= 0 {
+		refs = slices.Delete(refs, i, i+1)
+	}
+	if len(refs) == 0 {
+		delete(o.byMinute, m)
+		return
+	}
+	o.byMinute[m] = refs
+}
+
+// findLocked finds the message with id in any organization (org "" ) or in
+// org orgID: by the millisecond a UUIDv7 carries, a binary search in the
+// time-ordered messages, and in oddIDs for the ids that carry another time.
+func (s *store) findLocked(orgID string, id [16]byte) (*org, int32, bool) {
+	if at, ok := s.oddIDs[id]; ok {
+		if orgID != "" && at.o.id != orgID {
+			return nil, 0, false
+		}
+		return at.o, at.ref, true
+	}
+	ms := uuidMilli(id)
+	if ms > (1<<63-1)/int64(time.Millisecond) {
+		return nil, 0, false
+	}
+	lo, hi := ms*int64(time.Millisecond), (ms+1)*int64(time.Millisecond)
+	find := func(o *org, refs []int32) (int32, bool) {
+		for i := o.lowerBound(refs, lo, [16]byte{}); i < len(refs); i++ {
+			r := o.msg(refs[i])
+			if r.createdAt >= hi {
+				break
+			}
+			if r.id == id {
+				return refs[i], true
+			}
+		}
+		return 0, false
+	}
+	for oid, o := range s.orgs {
+		if orgID != "" && oid != orgID {
+			continue
+		}
+		if ref, ok := find(o, o.outboundBy[filterKey{}]); ok {
+			return o, ref, true
+		}
+		if ref, ok := find(o, o.inbound); ok {
+			return o, ref, true
+		}
+	}
+	return nil, 0, false
 }

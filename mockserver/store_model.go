@@ -3,7 +3,6 @@ package mockserver
 import (
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
@@ -22,35 +21,50 @@ const maxAttempts = 8
 //
 // The store owns its lock: handlers call its methods, which take mu and
 // release it before they return. Methods and functions named …Locked are
-// the pieces those methods are built from; they run with mu held.
+// the pieces those methods are built from; they run with mu held. Message
+// and attempt records are read under the lock too: the arenas that hold
+// them grow under the write lock.
 type store struct {
 	mu   sync.RWMutex
 	orgs map[string]*org // by org id
 	keys map[string]Key  // by token
-	// msgs finds any message (outbound or inbound) by id, for the presigned
-	// response-body URLs, which carry no API key.
-	msgs map[string]*message
+	// oddIDs finds the messages whose id does not carry their creation
+	// millisecond (only a restored snapshot makes them); every other message
+	// is found by a binary search on its id's time (see findLocked).
+	oddIDs map[[16]byte]msgAt
 	// rng draws the ids of records added at runtime (nil while base is set).
 	rng *rand.Rand
 	// none is the empty org that orgRead returns for an unknown id.
 	none *org
-	// base, while set, means orgs, keys and msgs are a generated base that
-	// other Servers share, read-only: a write first calls ownLocked, which
-	// builds the store's own copy with base and clears it.
+	// base, while set, means orgs, keys and oddIDs are a generated base
+	// that other Servers share, read-only: a write first calls ownLocked,
+	// which builds the store's own copy with base and clears it.
 	base func() *store
+}
+
+// msgAt names a stored message: its organization and its place in the
+// organization's message arena.
+type msgAt struct {
+	o   *org
+	ref int32
 }
 
 func newStore(rng *rand.Rand) *store {
 	return &store{
-		orgs: make(map[string]*org),
-		keys: make(map[string]Key),
-		msgs: make(map[string]*message),
-		rng:  rng,
-		none: newOrg(""),
+		orgs:   make(map[string]*org),
+		keys:   make(map[string]Key),
+		oddIDs: make(map[[16]byte]msgAt),
+		rng:    rng,
+		none:   newOrg(""),
 	}
 }
 
 // org is one organization and its indexes.
+//
+// Its messages and attempts are compact records without pointers (msgRec,
+// attRec) in two arenas, and its indexes hold their positions (int32), so
+// that a history of a million messages is a few large blocks the garbage
+// collector does not scan, about 230 bytes per message in all.
 type org struct {
 	id string
 	// endpoints in creation order (deleted ones included, so that an
@@ -59,17 +73,40 @@ type org struct {
 	byEndpointID map[string]*endpoint
 	// index holds the live endpoints in list order.
 	index endpointIndex
+	// msgs and atts hold the records of the org's messages and attempts; a
+	// message's attempts are contiguous. A record never changes once stored:
+	// a message that gets new attempts (retryDue) is stored again and the
+	// old record leaves the indexes.
+	msgs arena[msgRec]
+	atts arena[attRec]
+	// strs holds the strings records name by number (event types, error
+	// texts, IPs, odd resource ids), strs[0] = ""; strIdx finds them.
+	strs   []string
+	strIdx map[string]uint32
+	// payloads holds the payloads given with messages (AddMessage, a
+	// snapshot); a generated message's payload is computed from its record.
+	payloads [][]byte
 	// outboundBy holds the outbound messages sorted by (created_at, id)
 	// ascending, one slice per filter combination of /v1/logs: {"", ""},
 	// {ep, ""}, {"", status}, {ep, status}.
-	outboundBy map[filterKey][]*message
+	outboundBy map[filterKey][]int32
 	// inbound messages sorted by (created_at, id) ascending.
-	inbound []*message
-	// roll holds the counters of the metrics endpoints per second, minute,
-	// hour and UTC day (rollSecond … rollDay), kept on insert.
+	inbound []int32
+	// byMinute holds the outbound attempts by the minute (unix minutes) they
+	// were made in, in no order within a minute: the metrics read the
+	// seconds at a window's edges from it (see coverSeconds).
+	byMinute map[int64][]attRef
+	// roll holds the counters of the metrics endpoints per minute, hour and
+	// UTC day (rollMinute … rollDay), kept on insert.
 	roll [rollLevels]rollLevel
 	// days holds the analytics aggregates of each UTC day, kept on insert.
 	days map[int64]*dayAgg
+	// rows and events cache encoded /v1/logs rows and recent_events entries
+	// (see rowCache).
+	rows, events rowCache
+	// bulk is set while the generator or a snapshot fills the org under one
+	// write lock: indexes take records in any order and endBulk sorts them.
+	bulk bool
 }
 
 // endpoint is a webhook endpoint ("webhook" and "endpoint" are one entity),
@@ -77,7 +114,7 @@ type org struct {
 type endpoint struct {
 	id string
 	// ordinal is the endpoint's position in org.endpoints: its key in the
-	// rollups and the day aggregates.
+	// records, the rollups and the day aggregates.
 	ordinal    int32
 	name       string
 	url        string
@@ -102,8 +139,72 @@ type endpoint struct {
 	failTimes      []int64 // created_at (unix ns) of failed attempts, ascending
 }
 
-// message is an outbound or inbound message. It never changes once stored
-// (its endpoint's url may), so it can be read after the lock is released.
+// msgRec is a stored message: 56 bytes, no pointers.
+type msgRec struct {
+	id        [16]byte
+	createdAt int64 // unix ns
+	nextAt    int64 // unix ns: the next attempt of a pending_retry message
+	att       int32 // its first attempt in org.atts
+	nAtt      uint16
+	status    uint8 // index in statusNames
+	flags     uint8 // recInbound, recResourceStr
+	ep        int32 // endpoint ordinal
+	event     uint32
+	// resource is the resource id: a number, or with recResourceStr the
+	// index of a string in org.strs.
+	resource uint32
+	payload  int32 // index in org.payloads; -1: generated (see generatedPayload)
+}
+
+// Flags of msgRec.
+const (
+	recInbound uint8 = 1 << iota
+	recResourceStr
+)
+
+// attRec is a stored attempt: 72 bytes, no pointers. Integer fields hold
+// absent when the wire leaves them out; status 0 is a network error.
+type attRec struct {
+	id                                 [16]byte
+	at                                 int64 // unix ns
+	latency, processing, dns, tcp, tls int32
+	ttfb, transfer, retryAfter         int32
+	err, ip                            uint32 // indexes in org.strs
+	status                             int16
+	no                                 uint16
+	retryType                          uint8 // index in retryTypes
+	flags                              uint8 // attReused, attTruncated
+}
+
+// Flags of attRec.
+const (
+	attReused uint8 = 1 << iota
+	attTruncated
+)
+
+// retryTypes are the retry_type values an attRec numbers.
+var retryTypes = [...]hookscope.RetryType{"", hookscope.RetryFast, hookscope.RetrySlow}
+
+// attRef names an outbound attempt: its message and its index in it.
+type attRef struct {
+	msg int32
+	k   int32
+}
+
+func (a *attRec) succeeded() bool { return a.status >= 200 && a.status <= 299 }
+
+// statusClass is the http_status_class group of an attempt.
+func (a *attRec) statusClass() uint8 { return statusClassOf(int(a.status)) }
+
+func (r *msgRec) inbound() bool { return r.flags&recInbound != 0 }
+
+// state is r's status.
+func (r *msgRec) state() hookscope.MessageStatus { return hookscope.MessageStatus(statusNames[r.status]) }
+
+// message is a message with its attempts as plain values: what the
+// generator, AddMessage and a snapshot build before storing it (insert
+// makes its records), and what the rarer reads (an attempts list, a
+// snapshot, a retry) get back from the records (view).
 type message struct {
 	id            string
 	inbound       bool
@@ -116,15 +217,11 @@ type message struct {
 	status        hookscope.MessageStatus
 	nextAttemptAt time.Time // pending_retry only
 	attempts      []attempt
-	// row caches the encoded /v1/logs row (outbound messages), filled by
-	// the first request that serves it.
-	row atomic.Pointer[renderedRow]
-	// event caches the encoded recent_events entry (outbound messages).
-	event atomic.Pointer[[]byte]
 }
 
-// attempt is one delivery attempt. Integer fields hold absent when the wire
-// leaves them out; status 0 is a network error (no response_status).
+// attempt is one delivery attempt of a message. Integer fields hold absent
+// when the wire leaves them out; status 0 is a network error (no
+// response_status).
 type attempt struct {
 	id         string
 	no         int
@@ -148,15 +245,18 @@ type attempt struct {
 func (a *attempt) succeeded() bool { return a.status >= 200 && a.status <= 299 }
 
 // statusClass is the http_status_class group of an attempt.
-func (a *attempt) statusClass() uint8 {
+func (a *attempt) statusClass() uint8 { return statusClassOf(a.status) }
+
+// statusClassOf is the http_status_class group of an attempt's status.
+func statusClassOf(status int) uint8 {
 	switch {
-	case a.status == 0:
+	case status == 0:
 		return classNetwork
-	case a.status < 300:
+	case status < 300:
 		return class2xx
-	case a.status < 400:
+	case status < 400:
 		return class3xx
-	case a.status < 500:
+	case status < 500:
 		return class4xx
 	}
 	return class5xx
@@ -203,7 +303,9 @@ func newOrg(id string) *org {
 	o := &org{
 		id:           id,
 		byEndpointID: make(map[string]*endpoint),
-		outboundBy:   make(map[filterKey][]*message),
+		strs:         []string{""},
+		strIdx:       map[string]uint32{"": 0},
+		outboundBy:   make(map[filterKey][]int32),
 		days:         make(map[int64]*dayAgg),
 	}
 	for i := range o.roll {

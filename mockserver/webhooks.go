@@ -40,7 +40,7 @@ func deliveryStatsLocked(o *org, ep *endpoint, now time.Time) deliveryStatsResp 
 	}
 	ms := o.outboundBy[filterKey{ep: ep.id}]
 	dayAgo := now.Add(-24 * time.Hour)
-	st.Last24hEvents = int64(firstAfter(ms, now) - firstAfter(ms, dayAgo))
+	st.Last24hEvents = int64(o.firstAfter(ms, now) - o.firstAfter(ms, dayAgo))
 	after := func(t int64) int {
 		return sort.Search(len(ep.failTimes), func(i int) bool { return ep.failTimes[i] > t })
 	}
