@@ -32,6 +32,9 @@ type Message struct {
 	Final bool
 }
 
+// MaxLatencyMS bounds AttemptSpec.LatencyMS: an hour.
+const MaxLatencyMS = 3_600_000
+
 // AttemptSpec is one attempt of a Message.
 type AttemptSpec struct {
 	// At is when the attempt was made; default 100 ms after the message's
@@ -43,7 +46,8 @@ type AttemptSpec struct {
 	// Error is the error text of a failed attempt (default "HTTP <status>
 	// <text>", or "dial tcp: connection refused" for a network error).
 	Error string
-	// LatencyMS is the response latency of an attempt that got a response (default 120).
+	// LatencyMS is the response latency of an attempt that got a response
+	// (default 120; at most MaxLatencyMS).
 	LatencyMS int64
 }
 
@@ -113,6 +117,9 @@ func newAttempts(specs []AttemptSpec, created time.Time) ([]attempt, error) {
 		}
 		if spec.Status != 0 && (spec.Status < 100 || spec.Status > 599) {
 			return nil, fmt.Errorf("attempt %d: status %d", i+1, spec.Status)
+		}
+		if spec.LatencyMS > MaxLatencyMS {
+			return nil, fmt.Errorf("attempt %d: LatencyMS %d is over %d (an hour)", i+1, spec.LatencyMS, MaxLatencyMS)
 		}
 		a := newAttempt(spec, i+1, at)
 		if a.succeeded() && i != len(specs)-1 {

@@ -289,8 +289,8 @@ func (b *adminMessageBody) message() (Message, *apiError) {
 			spec.Error = *a.Error
 		}
 		if a.LatencyMS != nil {
-			if *a.LatencyMS < 0 || *a.LatencyMS > 3_600_000 {
-				return m, invalid(field+".latency_ms", "must be between 0 and 3600000")
+			if *a.LatencyMS < 0 || *a.LatencyMS > MaxLatencyMS {
+				return m, invalid(field+".latency_ms", "must be between 0 and %d", MaxLatencyMS)
 			}
 			spec.LatencyMS = *a.LatencyMS
 		}

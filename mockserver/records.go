@@ -56,17 +56,6 @@ func (a *arena[T]) trim() {
 	}
 }
 
-// clone is a copy of a whose chunks are shared (records never change once
-// stored; the last chunk's spare capacity is cut so that appends to either
-// copy leave the other alone).
-func (a *arena[T]) clone() arena[T] {
-	chunks := slices.Clone(a.chunks)
-	if k := len(chunks) - 1; k >= 0 {
-		chunks[k] = slices.Clip(chunks[k])
-	}
-	return arena[T]{chunks: chunks}
-}
-
 // intern returns the number of s in o.strs, adding it if new.
 func (o *org) intern(s string) uint32 {
 	if i, ok := o.strIdx[s]; ok {
@@ -339,7 +328,3 @@ func (c *rowCache) put(ref int32, url string, row []byte) {
 	}
 	slots[ref&(rowCacheSlots-1)].Store(&renderedRow{ref: ref, url: url, row: row})
 }
-
-// clear drops every cached row (a message record's position names another
-// record after a store is replaced).
-func (c *rowCache) clear() { c.slots.Store(nil) }

@@ -123,7 +123,9 @@ func (o *org) beginBulk() {
 	}
 }
 
-// endBulk sorts the units that beginBulk let arrive out of order.
+// endBulk sorts the units that beginBulk let arrive out of order, and
+// gives back the spare capacity of o's arenas and indexes, which appends
+// grew by doubling.
 func (o *org) endBulk() {
 	for i := range o.roll {
 		if l := &o.roll[i]; l.bulk {
@@ -131,6 +133,12 @@ func (o *org) endBulk() {
 			l.bulk = false
 		}
 	}
+	o.msgs.trim()
+	o.atts.trim()
+	for k, refs := range o.outboundBy {
+		o.outboundBy[k] = slices.Clip(slices.Clone(refs))
+	}
+	o.inbound = slices.Clip(slices.Clone(o.inbound))
 }
 
 // count adds n to the counters (unit of t, ep, metric, class) of t's

@@ -104,9 +104,6 @@ type org struct {
 	// rows and events cache encoded /v1/logs rows and recent_events entries
 	// (see rowCache).
 	rows, events rowCache
-	// bulk is set while the generator or a snapshot fills the org under one
-	// write lock: indexes take records in any order and endBulk sorts them.
-	bulk bool
 }
 
 // endpoint is a webhook endpoint ("webhook" and "endpoint" are one entity),
@@ -199,7 +196,9 @@ func (a *attRec) statusClass() uint8 { return statusClassOf(int(a.status)) }
 func (r *msgRec) inbound() bool { return r.flags&recInbound != 0 }
 
 // state is r's status.
-func (r *msgRec) state() hookscope.MessageStatus { return hookscope.MessageStatus(statusNames[r.status]) }
+func (r *msgRec) state() hookscope.MessageStatus {
+	return hookscope.MessageStatus(statusNames[r.status])
+}
 
 // message is a message with its attempts as plain values: what the
 // generator, AddMessage and a snapshot build before storing it (insert
@@ -278,16 +277,6 @@ func (m *message) lastAttempt() *attempt {
 		return nil
 	}
 	return &m.attempts[len(m.attempts)-1]
-}
-
-// lastFailedAttempt returns m's latest failed attempt, or nil.
-func (m *message) lastFailedAttempt() *attempt {
-	for i := len(m.attempts) - 1; i >= 0; i-- {
-		if !m.attempts[i].succeeded() {
-			return &m.attempts[i]
-		}
-	}
-	return nil
 }
 
 // successAttempt returns m's successful attempt, or nil.
