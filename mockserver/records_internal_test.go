@@ -63,7 +63,7 @@ func TestArenaSpans(t *testing.T) {
 		assert.Equal(t, int64(i)<<32, *a.at(starts[i]))
 	}
 	a.trim()
-	assert.Equal(t, int64(len(sizes)-1)<<32|4, *a.at(starts[len(sizes)-1]+4))
+	assert.Equal(t, int64(len(sizes)-1)<<32|4, *a.at(starts[len(sizes)-1] + 4))
 }
 
 // UUIDs parse and print back in canonical lower case; anything else is
