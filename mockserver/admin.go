@@ -204,19 +204,9 @@ func writeAdminJSON(w http.ResponseWriter, status int, v any) *apiError {
 	return nil
 }
 
-// readAdminBody reads r's body, at most limit bytes.
-func readAdminBody(r *http.Request, limit int64) ([]byte, *apiError) {
-	if r.ContentLength > limit {
-		return nil, invalid("body", "is larger than %d bytes", limit)
-	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return nil, invalid("body", "could not be read")
-	}
-	if int64(len(raw)) > limit {
-		return nil, invalid("body", "is larger than %d bytes", limit)
-	}
-	return raw, nil
+// readAdminBody reads r's body, at most limit bytes, as readLimited says.
+func readAdminBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apiError) {
+	return readLimited(w, r, limit)
 }
 
 // decodeStrict decodes the JSON object raw into v. A field v does not name,
@@ -274,8 +264,8 @@ type fieldError struct{ field, msg string }
 func (e *fieldError) Error() string { return e.field + " " + e.msg }
 
 // decodeAdminBody reads and strictly decodes r's JSON body into v.
-func decodeAdminBody(r *http.Request, v any) *apiError {
-	raw, e := readAdminBody(r, maxAdminBody)
+func decodeAdminBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	raw, e := readAdminBody(w, r, maxAdminBody)
 	if e != nil {
 		return e
 	}

@@ -90,7 +90,7 @@ func checkToken(field, v string) *apiError {
 
 func (s *Server) adminAddKey(w http.ResponseWriter, r *http.Request, _ url.Values, _ string) *apiError {
 	var b adminKeyBody
-	if e := decodeAdminBody(r, &b); e != nil {
+	if e := decodeAdminBody(w, r, &b); e != nil {
 		return e
 	}
 	k := Key{Plan: PlanFree, Scopes: AllScopes()}
@@ -216,7 +216,7 @@ type adminAttemptBody struct {
 
 func (s *Server) adminAddMessage(w http.ResponseWriter, r *http.Request, _ url.Values, _ string) *apiError {
 	var b adminMessageBody
-	if e := decodeAdminBody(r, &b); e != nil {
+	if e := decodeAdminBody(w, r, &b); e != nil {
 		return e
 	}
 	m, e := b.message()
@@ -380,7 +380,7 @@ func parseDuration(field string, v *string) (time.Duration, *apiError) {
 
 func (s *Server) adminInjectFault(w http.ResponseWriter, r *http.Request, _ url.Values, _ string) *apiError {
 	var b adminFaultBody
-	if e := decodeAdminBody(r, &b); e != nil {
+	if e := decodeAdminBody(w, r, &b); e != nil {
 		return e
 	}
 	var f Fault
@@ -506,7 +506,7 @@ func (s *Server) adminSetClock(w http.ResponseWriter, r *http.Request, _ url.Val
 	var b struct {
 		Now *string `json:"now"`
 	}
-	if e := decodeAdminBody(r, &b); e != nil {
+	if e := decodeAdminBody(w, r, &b); e != nil {
 		return e
 	}
 	if b.Now == nil {
@@ -526,7 +526,7 @@ func (s *Server) adminAdvanceClock(w http.ResponseWriter, r *http.Request, _ url
 	var b struct {
 		By *string `json:"by"`
 	}
-	if e := decodeAdminBody(r, &b); e != nil {
+	if e := decodeAdminBody(w, r, &b); e != nil {
 		return e
 	}
 	if b.By == nil {
@@ -557,7 +557,7 @@ func (s *Server) adminSetRateLimits(w http.ResponseWriter, r *http.Request, _ ur
 	var b struct {
 		Enabled *bool `json:"enabled"`
 	}
-	if e := decodeAdminBody(r, &b); e != nil {
+	if e := decodeAdminBody(w, r, &b); e != nil {
 		return e
 	}
 	if b.Enabled == nil {
@@ -568,7 +568,7 @@ func (s *Server) adminSetRateLimits(w http.ResponseWriter, r *http.Request, _ ur
 }
 
 func (s *Server) adminReset(w http.ResponseWriter, r *http.Request, _ url.Values, _ string) *apiError {
-	if raw, e := readAdminBody(r, maxAdminBody); e != nil {
+	if raw, e := readAdminBody(w, r, maxAdminBody); e != nil {
 		return e
 	} else if len(bytes.TrimSpace(raw)) > 0 {
 		return invalid("body", "must be empty")
@@ -590,7 +590,7 @@ func (s *Server) adminSnapshot(w http.ResponseWriter, _ *http.Request, _ url.Val
 }
 
 func (s *Server) adminRestore(w http.ResponseWriter, r *http.Request, _ url.Values, _ string) *apiError {
-	raw, e := readAdminBody(r, maxSnapshotBody)
+	raw, e := readAdminBody(w, r, maxSnapshotBody)
 	if e != nil {
 		return e
 	}

@@ -144,7 +144,10 @@
 //
 // Request bodies are at most 1 MiB: a larger declared length is a 400 before
 // any of the body is read (a client that sent "Expect: 100-continue" gets it
-// instead of "100 Continue"). Connections have time limits (Timeouts:
+// instead of "100 Continue"). A body of unknown length (chunked) cannot be
+// judged before it is sent: it is read up to the limit and no further, and
+// past it the answer is the 400 and the connection closes, the rest of the
+// body unread. Connections have time limits (Timeouts:
 // 10 s for the headers, 1 minute for the whole request, 2 minutes idle), so
 // that a stalled client cannot hold one forever.
 //

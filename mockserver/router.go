@@ -139,7 +139,7 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	// lifts that deadline once the body is read, so that an answer may take
 	// as long as a Delay fault says): one place for the size limit, and the
 	// body an Idempotency-Key's fingerprint is taken of.
-	body, berr := readBody(r)
+	body, berr := readBody(rw, r)
 	if berr != nil {
 		s.writeError(w, rc, berr)
 		return
@@ -166,25 +166,11 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	rt.h(s, w, r, rc)
 }
 
-// readBody reads r's body, at most maxBodyBytes. A declared length over the
-// limit is refused before a byte is read, so that a client waiting for
-// "100 Continue" gets the 400 instead of sending the body into a reset.
-func readBody(r *http.Request) ([]byte, *apiError) {
-	tooLarge := invalid("body", "is larger than %d bytes", maxBodyBytes)
-	if r.ContentLength > maxBodyBytes {
-		return nil, tooLarge
-	}
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
-		return nil, invalid("body", "could not be read")
-	}
-	if len(raw) > maxBodyBytes {
-		return nil, tooLarge
-	}
-	return raw, nil
+// readBody reads r's body, at most maxBodyBytes (readLimited says how a body
+// over the limit is refused); w is the answer's writer, nil when the body is
+// already in memory.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	return readLimited(w, r, maxBodyBytes)
 }
 
 // recoverPanic answers a handler's panic as a 500 INTERNAL_ERROR in the

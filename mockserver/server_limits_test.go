@@ -130,3 +130,48 @@ func TestExpectContinueOverLimitGets400(t *testing.T) {
 		assert.Equal(t, want, resp.StatusCode, "body of %d bytes", len(payload))
 	}
 }
+
+// A chunked body declares no length, so the mock cannot refuse it for its
+// size before it is sent: it answers "100 Continue", reads the body up to
+// the 1 MiB limit and no further, answers 400 and closes the connection at
+// once. No stopwatch: the read timeout is an hour, so that were the mock to
+// wait for more of the body after its answer, the read of the close below
+// would not return and the test would fail at the test binary's timeout.
+func TestExpectContinueChunkedOverLimit(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, mockserver.WithMessages(0), mockserver.WithTimeouts(mockserver.Timeouts{Read: time.Hour}))
+	for _, c := range []struct{ name, path, token string }{
+		{"API", "/api/v0/webhooks", srv.APIKey()},
+		{"admin API", "/_mock/keys", srv.AdminToken()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			conn := dial(t, srv)
+			_, err := fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer %s\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", c.path, c.token)
+			require.NoError(t, err)
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			require.NoError(t, err)
+			require.Equal(t, http.StatusContinue, resp.StatusCode)
+
+			// Exactly one byte over the limit, and no final chunk: the mock
+			// must answer on what it has read, not wait for the rest.
+			const limit = 1 << 20
+			chunk := bytes.Repeat([]byte("x"), 64<<10)
+			for sent := 0; sent <= limit; {
+				n := min(len(chunk), limit+1-sent)
+				_, err := fmt.Fprintf(conn, "%x\r\n%s\r\n", n, chunk[:n])
+				require.NoError(t, err)
+				sent += n
+			}
+			resp, err = http.ReadResponse(br, nil)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			assert.Contains(t, string(body), "body is larger than 1048576 bytes")
+			assert.True(t, resp.Close, "the rest of the body is not read: the connection closes")
+			_, err = br.ReadByte()
+			assert.ErrorIs(t, err, io.EOF, "the mock closed the connection")
+		})
+	}
+}

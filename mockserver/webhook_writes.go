@@ -29,7 +29,7 @@ type webhookBody struct {
 // decodeBody reads a JSON object into v; any failure names the field at
 // fault, or "body".
 func decodeBody(r *http.Request, v any) *apiError {
-	raw, rerr := readBody(r)
+	raw, rerr := readBody(nil, r) // serveHTTP has read it
 	if rerr != nil {
 		return rerr
 	}
