@@ -142,6 +142,9 @@
 // most 10,000 keys or 32 MiB of answers: past either, the oldest keys are
 // forgotten first.
 //
+// A request refused whatever its body says (no such path or method, no or a
+// bad key, a missing scope, an exhausted rate budget) is answered before its
+// body is read, unless a fault is pending on its path (faults come first).
 // Request bodies are at most 1 MiB: a larger declared length is a 400 before
 // any of the body is read (a client that sent "Expect: 100-continue" gets it
 // instead of "100 Continue"). A body of unknown length (chunked) cannot be

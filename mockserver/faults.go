@@ -72,6 +72,16 @@ func (s *Server) takeFault(method, path string) *Fault {
 	return nil
 }
 
+// hasFault reports whether a fault is pending for method and path, without
+// taking it.
+func (s *Server) hasFault(method, path string) bool {
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	return slices.ContainsFunc(s.faults, func(f *activeFault) bool {
+		return f.Path == path && (f.Method == "" || f.Method == method)
+	})
+}
+
 // applyFault carries f out and reports whether the request is answered (or
 // dropped); false lets it through to its handler.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, f *Fault) bool {

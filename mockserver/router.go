@@ -135,7 +135,19 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	}()
 	defer s.recoverPanic(w, rc)
 
-	// The whole request is read first, within the read timeout (net/http
+	// A request refused whatever its body says (no such path or method, no
+	// or a bad key, a missing scope, an exhausted rate budget) is answered
+	// before its body is read, so that a client waiting for "100 Continue"
+	// gets the refusal instead of sending the body. A path with a fault
+	// pending keeps the fault first, before routing and auth.
+	var rt *route
+	if !s.hasFault(r.Method, r.URL.Path) {
+		if rt = s.routeOrRefuse(w, r, rc); rt == nil {
+			return
+		}
+	}
+
+	// The whole body is read next, within the read timeout (net/http
 	// lifts that deadline once the body is read, so that an answer may take
 	// as long as a Delay fault says): one place for the size limit, and the
 	// body an Idempotency-Key's fingerprint is taken of.
@@ -151,19 +163,30 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	rt, err := s.route(r, rc)
-	if rc.rate != nil {
-		rc.rate.setHeaders(w.Header())
-	}
-	if err != nil {
-		s.writeError(w, rc, err)
-		return
+	if rt == nil {
+		if rt = s.routeOrRefuse(w, r, rc); rt == nil {
+			return
+		}
 	}
 	if rt.method != http.MethodGet {
 		s.serveIdempotent(w, r, rc, body, rt.h)
 		return
 	}
 	rt.h(s, w, r, rc)
+}
+
+// routeOrRefuse routes r and sets the rate-limit headers; a refusal is
+// answered, and nil returned.
+func (s *Server) routeOrRefuse(w http.ResponseWriter, r *http.Request, rc *reqCtx) *route {
+	rt, err := s.route(r, rc)
+	if rc.rate != nil {
+		rc.rate.setHeaders(w.Header())
+	}
+	if err != nil {
+		s.writeError(w, rc, err)
+		return nil
+	}
+	return rt
 }
 
 // readBody reads r's body, at most maxBodyBytes (readLimited says how a body

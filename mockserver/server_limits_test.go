@@ -175,3 +175,41 @@ func TestExpectContinueChunkedOverLimit(t *testing.T) {
 		})
 	}
 }
+
+// A request the mock refuses whatever its body says (no such path or
+// method, no or a bad key, a missing scope) is answered before its body is
+// read: a client waiting for "100 Continue" gets the refusal instead, and
+// sends nothing, whether its body has a declared length or is chunked.
+func TestExpectContinueRefusedWithoutBody(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, mockserver.WithMessages(0))
+	srv.AddKey(mockserver.Key{Token: "sk_noscope", Scopes: nil})
+	cases := []struct {
+		name, method, path, key string
+		want                    int
+	}{
+		{"no such path", http.MethodPost, "/api/v0/nope", srv.APIKey(), http.StatusNotFound},
+		{"method not allowed", http.MethodPost, "/v1/logs", srv.APIKey(), http.StatusMethodNotAllowed},
+		{"no key", http.MethodPost, "/api/v0/webhooks", "", http.StatusUnauthorized},
+		{"bad key", http.MethodPost, "/api/v0/webhooks", "sk_wrong", http.StatusUnauthorized},
+		{"missing scope", http.MethodPost, "/api/v0/webhooks", "sk_noscope", http.StatusForbidden},
+	}
+	for _, c := range cases {
+		for _, framing := range []string{"Content-Length: 65536", "Transfer-Encoding: chunked"} {
+			t.Run(c.name+"/"+framing, func(t *testing.T) {
+				t.Parallel()
+				conn := dial(t, srv)
+				auth := ""
+				if c.key != "" {
+					auth = "Authorization: Bearer " + c.key + "\r\n"
+				}
+				_, err := fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: mock\r\n%sExpect: 100-continue\r\nContent-Type: application/json\r\n%s\r\n\r\n", c.method, c.path, auth, framing)
+				require.NoError(t, err)
+				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+				require.NoError(t, err)
+				_ = resp.Body.Close()
+				assert.Equal(t, c.want, resp.StatusCode, "the first answer is the refusal, not 100 Continue")
+			})
+		}
+	}
+}
