@@ -75,8 +75,9 @@ func (f *metricsFlags) register(cmd *cobra.Command) {
 	_ = cmd.RegisterFlagCompletionFunc("group-by", fixedCompletion("endpoint_id", "kind", "http_status_class"))
 }
 
-// params checks METRIC and the flags and builds the query.
-func (f *metricsFlags) params(metricArg string, now time.Time) (*hookscope.WebhookMetricsParams, error) {
+// params checks METRIC and the flags but the window's, and builds the query
+// (window sets its window).
+func (f *metricsFlags) params(metricArg string) (*hookscope.WebhookMetricsParams, error) {
 	metric := hookscope.Metric(metricArg)
 	switch metric {
 	case hookscope.MetricDelivered, hookscope.MetricFailed, hookscope.MetricRetried:
@@ -97,9 +98,6 @@ func (f *metricsFlags) params(metricArg string, now time.Time) (*hookscope.Webho
 	}
 	if f.compare {
 		params.CompareTo = hookscope.ComparePriorPeriod
-	}
-	if err := f.window(params, now); err != nil {
-		return nil, err
 	}
 	return params, nil
 }
@@ -147,12 +145,15 @@ and, with --compare (the default), the prior period of the same length; with
 			if err != nil {
 				return err
 			}
+			params, err := f.params(args[0])
+			if err != nil {
+				return err
+			}
 			now, err := a.now()
 			if err != nil {
 				return err
 			}
-			params, err := f.params(args[0], now)
-			if err != nil {
+			if err := f.window(params, now); err != nil {
 				return err
 			}
 			s, err := a.connect()
