@@ -197,42 +197,15 @@ func countLogs(ctx context.Context, c *hookscope.Client, endpointID string, stat
 // exportLogs writes the pages from the state's cursor to out, checkpointing
 // after each page.
 func (a *app) exportLogs(ctx context.Context, c *hookscope.Client, st *exportState, out, statePath string) (err error) {
-	flag := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-	if st.Bytes > 0 {
-		flag = os.O_WRONLY
-	}
-	file, err := os.OpenFile(out, flag, 0o644)
+	file, err := openExportOut(st, out, statePath)
 	if err != nil {
-		return fmt.Errorf("opening --out: %w", err)
+		return err
 	}
 	defer func() {
 		if cerr := file.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("closing --out: %w", cerr)
 		}
 	}()
-	if st.Bytes > 0 {
-		// Drop whatever was written after the last checkpoint.
-		info, err := file.Stat()
-		if err != nil {
-			return fmt.Errorf("reading --out: %w", err)
-		}
-		if info.Size() < st.Bytes {
-			return fmt.Errorf("--out %s holds %d bytes, fewer than the %d of the saved position: remove --state %s to start over", out, info.Size(), st.Bytes, statePath)
-		}
-		if err := file.Truncate(st.Bytes); err != nil {
-			return fmt.Errorf("truncating --out: %w", err)
-		}
-	}
-	if _, err := file.Seek(st.Bytes, io.SeekStart); err != nil {
-		return fmt.Errorf("seeking --out: %w", err)
-	}
-	if st.Bytes == 0 && st.Flags.Format == "csv" {
-		n, err := writeCSVTo(file, [][]string{logCSVHead()})
-		if err != nil {
-			return fmt.Errorf("writing --out: %w", err)
-		}
-		st.Bytes += n
-	}
 
 	bar := a.exportBar(st)
 	var params = &hookscope.LogListParams{EndpointID: st.Flags.Endpoint, Status: hookscope.MessageStatus(st.Flags.Status),
@@ -258,12 +231,7 @@ func (a *app) exportLogs(ctx context.Context, c *hookscope.Client, st *exportSta
 				return err
 			}
 		}
-		if bar != nil {
-			if st.Total != nil && st.Rows > *st.Total {
-				bar.ChangeMax64(st.Rows - startRows)
-			}
-			_ = bar.Set64(st.Rows - startRows)
-		}
+		advanceBar(bar, st, startRows)
 	}
 	if bar != nil {
 		_ = bar.Finish()
@@ -276,6 +244,63 @@ func (a *app) exportLogs(ctx context.Context, c *hookscope.Client, st *exportSta
 	}
 	fmt.Fprintf(a.sys.Stderr, "hookscope: exported %d rows to %s\n", st.Rows, out)
 	return nil
+}
+
+// openExportOut opens --out at the saved position (st.Bytes): a new export
+// starts an empty file (a CSV one with its header row), a resumed one drops
+// whatever was written after the last checkpoint.
+func openExportOut(st *exportState, out, statePath string) (*os.File, error) {
+	flag := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if st.Bytes > 0 {
+		flag = os.O_WRONLY
+	}
+	file, err := os.OpenFile(out, flag, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening --out: %w", err)
+	}
+	if err := seekExportOut(file, st, out, statePath); err != nil {
+		_ = file.Close()
+		return nil, err
+	}
+	return file, nil
+}
+
+func seekExportOut(file *os.File, st *exportState, out, statePath string) error {
+	if st.Bytes > 0 {
+		info, err := file.Stat()
+		if err != nil {
+			return fmt.Errorf("reading --out: %w", err)
+		}
+		if info.Size() < st.Bytes {
+			return fmt.Errorf("--out %s holds %d bytes, fewer than the %d of the saved position: remove --state %s to start over", out, info.Size(), st.Bytes, statePath)
+		}
+		if err := file.Truncate(st.Bytes); err != nil {
+			return fmt.Errorf("truncating --out: %w", err)
+		}
+	}
+	if _, err := file.Seek(st.Bytes, io.SeekStart); err != nil {
+		return fmt.Errorf("seeking --out: %w", err)
+	}
+	if st.Bytes == 0 && st.Flags.Format == "csv" {
+		n, err := writeCSVTo(file, [][]string{logCSVHead()})
+		if err != nil {
+			return fmt.Errorf("writing --out: %w", err)
+		}
+		st.Bytes += n
+	}
+	return nil
+}
+
+// advanceBar shows the rows exported in this run on bar (nil: no bar),
+// widening it when more rows come than the total said.
+func advanceBar(bar *progressbar.ProgressBar, st *exportState, startRows int64) {
+	if bar == nil {
+		return
+	}
+	if st.Total != nil && st.Rows > *st.Total {
+		bar.ChangeMax64(st.Rows - startRows)
+	}
+	_ = bar.Set64(st.Rows - startRows)
 }
 
 // exportStopped says on stderr how far an interrupted export got.

@@ -90,29 +90,9 @@ With ENDPOINT_ID, the endpoint's recent deliveries follow.`,
 			ctx := cmd.Context()
 			params := &hookscope.WebhookGetParams{IncludeEvents: true, EventsLimit: events}
 
-			var hooks []*hookscope.Webhook
-			if len(args) == 1 {
-				wh, err := s.c.Webhooks.Get(ctx, args[0], params)
-				if pe, ok := errors.AsType[*hookscope.ParamError](err); ok && pe.Param == "webhook_id" {
-					return usagef("invalid ENDPOINT_ID: %s", pe.Message)
-				}
-				if err != nil {
-					return err
-				}
-				hooks = append(hooks, wh)
-			} else {
-				var ids []string
-				for item, err := range s.c.Webhooks.All(ctx, &hookscope.WebhookListParams{Limit: hookscope.WebhooksMaxLimit}) {
-					if err != nil {
-						return err
-					}
-					ids = append(ids, item.ID)
-				}
-				// The list carries no recent events, which the activity
-				// class reads: fetch each endpoint with them.
-				if hooks, err = getWebhooks(ctx, s.c, ids, params); err != nil {
-					return err
-				}
+			hooks, err := healthWebhooks(ctx, s.c, args, params)
+			if err != nil {
+				return err
 			}
 			rows := make([]healthRow, len(hooks))
 			for i, wh := range hooks {
@@ -128,6 +108,31 @@ With ENDPOINT_ID, the endpoint's recent deliveries follow.`,
 	}
 	cmd.Flags().IntVar(&events, "events", hookscope.WebhookEventsDefaultLimit, "recent deliveries read per endpoint (1..50): the activity class counts their failures")
 	return cmd
+}
+
+// healthWebhooks reads the endpoint args names (ENDPOINT_ID), or every
+// endpoint, with its recent events.
+func healthWebhooks(ctx context.Context, c *hookscope.Client, args []string, params *hookscope.WebhookGetParams) ([]*hookscope.Webhook, error) {
+	if len(args) == 1 {
+		wh, err := c.Webhooks.Get(ctx, args[0], params)
+		if pe, ok := errors.AsType[*hookscope.ParamError](err); ok && pe.Param == "webhook_id" {
+			return nil, usagef("invalid ENDPOINT_ID: %s", pe.Message)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []*hookscope.Webhook{wh}, nil
+	}
+	var ids []string
+	for item, err := range c.Webhooks.All(ctx, &hookscope.WebhookListParams{Limit: hookscope.WebhooksMaxLimit}) {
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, item.ID)
+	}
+	// The list carries no recent events, which the activity class reads:
+	// fetch each endpoint with them.
+	return getWebhooks(ctx, c, ids, params)
 }
 
 func newHealthRow(wh *hookscope.Webhook) healthRow {

@@ -186,24 +186,7 @@ error (after the retries) is reported on stderr and tried again.
 				return err
 			}
 			if !follow {
-				switch format {
-				case "json":
-					if rows == nil {
-						rows = []logRow{}
-					}
-					return writeJSON(w, rows)
-				case "csv":
-					out := make([][]string, len(rows))
-					for i, r := range rows {
-						out[i] = r.csv()
-					}
-					return writeCSV(w, logCSVHead(), out)
-				}
-				a.logLine(w, nil)
-				for i := range rows {
-					a.logLine(w, &rows[i])
-				}
-				return nil
+				return a.writeLogs(w, format, rows)
 			}
 
 			emit := a.logEmitter(w, format)
@@ -216,6 +199,28 @@ error (after the retries) is reported on stderr and tried again.
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep polling and print new messages as they arrive (Ctrl-C stops)")
 	cmd.Flags().DurationVar(&interval, "interval", 2*time.Second, "with --follow, the time between polls")
 	return cmd
+}
+
+// writeLogs writes rows in format.
+func (a *app) writeLogs(w io.Writer, format string, rows []logRow) error {
+	switch format {
+	case "json":
+		if rows == nil {
+			rows = []logRow{}
+		}
+		return writeJSON(w, rows)
+	case "csv":
+		out := make([][]string, len(rows))
+		for i, r := range rows {
+			out[i] = r.csv()
+		}
+		return writeCSV(w, logCSVHead(), out)
+	}
+	a.logLine(w, nil)
+	for i := range rows {
+		a.logLine(w, &rows[i])
+	}
+	return nil
 }
 
 // newestLogs reads at most limit rows, newest first.
@@ -279,26 +284,12 @@ func followLogs(ctx context.Context, c *hookscope.Client, params *hookscope.LogL
 	if err := emit(nil); err != nil { // the header, even when nothing is printed yet
 		return err
 	}
-	boundary := params.StartTime
-	seen := map[string]bool{}
-	note := func(rows []logRow) {
-		for _, r := range rows {
-			switch {
-			case r.CreatedAt.After(boundary):
-				boundary = r.CreatedAt
-				seen = map[string]bool{r.MessageID: true}
-			case r.CreatedAt.Equal(boundary):
-				seen[r.MessageID] = true
-			}
-		}
-	}
+	m := followMark{boundary: params.StartTime, seen: map[string]bool{}}
 	slices.Reverse(initial)
-	for i := range initial {
-		if err := emit(&initial[i]); err != nil {
-			return err
-		}
+	if err := emitAll(emit, initial); err != nil {
+		return err
 	}
-	note(initial)
+	m.note(initial)
 	if afterPoll != nil {
 		afterPoll()
 	}
@@ -311,20 +302,7 @@ func followLogs(ctx context.Context, c *hookscope.Client, params *hookscope.LogL
 			return ctx.Err()
 		case <-timer.C:
 		}
-		p := *params
-		p.StartTime, p.Cursor, p.Limit = boundary, "", hookscope.LogsMaxLimit
-		var fresh []logRow
-		var pollErr error
-		for e, err := range c.Logs.All(ctx, &p) {
-			if err != nil {
-				pollErr = err
-				break
-			}
-			if e.CreatedAt.Equal(boundary) && seen[e.MessageID] {
-				continue
-			}
-			fresh = append(fresh, newLogRow(e))
-		}
+		fresh, pollErr := m.poll(ctx, c, params)
 		if pollErr != nil {
 			if ctx.Err() != nil || !transient(pollErr) {
 				return pollErr
@@ -332,22 +310,67 @@ func followLogs(ctx context.Context, c *hookscope.Client, params *hookscope.LogL
 			// The SDK has retried already; a server still failing is
 			// reported, and the next poll asks again from the same point.
 			warn(fmt.Sprintf("poll failed, trying again in %s: %s", interval, errorText(pollErr)))
-			fresh = nil
 		}
-		slices.SortFunc(fresh, func(x, y logRow) int {
-			return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.MessageID, y.MessageID))
-		})
-		for i := range fresh {
-			if err := emit(&fresh[i]); err != nil {
-				return err
-			}
+		if err := emitAll(emit, fresh); err != nil {
+			return err
 		}
-		note(fresh)
+		m.note(fresh)
 		if afterPoll != nil {
 			afterPoll()
 		}
 		timer.Reset(interval)
 	}
+}
+
+// followMark is how far following the log has got: the newest created_at
+// printed, and the ids printed at exactly that time.
+type followMark struct {
+	boundary time.Time
+	seen     map[string]bool
+}
+
+// note moves the mark past rows, which are printed.
+func (m *followMark) note(rows []logRow) {
+	for _, r := range rows {
+		switch {
+		case r.CreatedAt.After(m.boundary):
+			m.boundary = r.CreatedAt
+			m.seen = map[string]bool{r.MessageID: true}
+		case r.CreatedAt.Equal(m.boundary):
+			m.seen[r.MessageID] = true
+		}
+	}
+}
+
+// poll reads every page of params' rows created at or after the mark, less
+// those printed already, oldest first; nothing when a page fails.
+func (m *followMark) poll(ctx context.Context, c *hookscope.Client, params *hookscope.LogListParams) ([]logRow, error) {
+	p := *params
+	p.StartTime, p.Cursor, p.Limit = m.boundary, "", hookscope.LogsMaxLimit
+	var fresh []logRow
+	for e, err := range c.Logs.All(ctx, &p) {
+		if err != nil {
+			return nil, err
+		}
+		if e.CreatedAt.Equal(m.boundary) && m.seen[e.MessageID] {
+			continue
+		}
+		fresh = append(fresh, newLogRow(e))
+	}
+	slices.SortFunc(fresh, func(x, y logRow) int {
+		return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.MessageID, y.MessageID))
+	})
+	return fresh, nil
+}
+
+// emitAll emits rows in order.
+func emitAll(emit func(*logRow) error, rows []logRow) error {
+	for i := range rows {
+		if err := emit(&rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // transient reports whether a poll's error may pass by itself: a server
