@@ -61,6 +61,7 @@ func TestAdminOpenAPICoverage(t *testing.T) {
 	_ = resp.Body.Close()
 
 	call("GET", "/_mock/health", nil, 200)
+	call("GET", "/_mock/health?%zz", nil, 400)
 	call("GET", "/_mock/keys", nil, 200)
 	call("POST", "/_mock/keys", map[string]any{"org": "org_doc", "plan": "starter", "scopes": []string{"logs:read"}}, 201)
 	call("POST", "/_mock/keys", map[string]any{"token": "am_test_doc"}, 201)
