@@ -213,3 +213,22 @@ func TestExpectContinueRefusedWithoutBody(t *testing.T) {
 		}
 	}
 }
+
+// An exhausted rate budget is refused before the body too.
+func TestExpectContinueRateLimitedWithoutBody(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, mockserver.WithMessages(0), mockserver.WithRateLimits())
+	srv.AddKey(mockserver.Key{Token: "sk_free", Plan: mockserver.PlanFree, Scopes: mockserver.AllScopes()})
+	for i := range 60 {
+		r := do(t, srv, http.MethodGet, "/api/v0/webhooks", "sk_free", "")
+		require.Equal(t, http.StatusOK, r.status, "request %d: %s", i+1, r.body)
+	}
+	conn := dial(t, srv)
+	_, err := io.WriteString(conn, "POST /api/v0/webhooks HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer sk_free\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "the first answer is the 429, not 100 Continue")
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+}
