@@ -59,6 +59,7 @@ type dayCounts struct {
 // and takes out again the messages of later (those created after now,
 // which only AddMessage makes).
 func (o *org) dayCountsLocked(day time.Time, later []int32) dayCounts {
+	o.aggregated()
 	agg := o.days[day.Unix()]
 	if agg == nil {
 		agg = newDayAgg()

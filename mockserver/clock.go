@@ -140,62 +140,23 @@ func retried(m *message, now time.Time, seed int64) *message {
 	return nm
 }
 
-// removeMessageLocked undoes addMessageLocked of message ref of o: it
-// leaves every index and aggregate it was counted in (its records stay in
-// the arenas, unreachable).
+// removeMessageLocked undoes addRecLocked of message ref of o: it leaves
+// every index and aggregate it was counted in (its records stay in the
+// arenas, unreachable).
 func (s *store) removeMessageLocked(o *org, ref int32) {
 	r := o.msg(ref)
-	ep := o.endpointOf(r)
 	if at, ok := s.oddIDs[r.id]; ok && at.o == o && at.ref == ref {
 		delete(s.oddIDs, r.id)
 	}
+	if o.aggReady.Load() {
+		o.aggregateLocked(ref, -1)
+	}
 	if r.inbound() {
 		o.inbound = o.removeSorted(o.inbound, ref)
-		o.count(r.createdAt, ep.ordinal, rollInboundReceived, classNone, -1)
 		return
 	}
-	for _, k := range filterKeys(ep.id, r.state()) {
+	for _, k := range filterKeys(o.endpointOf(r).id, r.state()) {
 		o.outboundBy[k] = o.removeSorted(o.outboundBy[k], ref)
-	}
-	ep.total--
-	o.removeFromDayLocked(r)
-	msgClass := classNone
-	if last := o.lastAtt(r); last != nil {
-		msgClass = last.statusClass()
-	}
-	o.count(r.createdAt, ep.ordinal, rollOutboundSent, msgClass, -1)
-	for k := range int(r.nAtt) {
-		a := o.atts.at(r.att + int32(k))
-		o.removeAttemptLocked(ep, a)
-		o.removeByMinute(a.at, attRef{msg: ref, k: int32(k)})
-	}
-	if last := o.lastAtt(r); r.state() == hookscope.StatusFailedPermanent && last != nil {
-		o.count(last.at, ep.ordinal, rollOutboundFailed, last.statusClass(), -1)
-	}
-}
-
-// removeAttemptLocked undoes addAttemptLocked(ep, a). The endpoint's last
-// attempt time stays: the copy that replaces a message has the same
-// attempts and later ones.
-func (o *org) removeAttemptLocked(ep *endpoint, a *attRec) {
-	c := a.statusClass()
-	if a.succeeded() {
-		ep.succeeded--
-		o.count(a.at, ep.ordinal, rollDelivered, c, -1)
-		o.count(a.at, ep.ordinal, rollOutboundDelivered, c, -1)
-	} else {
-		ep.failedAttempts--
-		o.count(a.at, ep.ordinal, rollFailed, c, -1)
-		if j, found := slices.BinarySearch(ep.failTimes, a.at); found {
-			ep.failTimes = slices.Delete(ep.failTimes, j, j+1)
-		}
-	}
-	if a.no > 1 {
-		o.count(a.at, ep.ordinal, rollRetried, c, -1)
-	}
-	if a.latency != int32(absent) {
-		ep.latencySum -= int64(a.latency)
-		ep.latencyN--
 	}
 }
 

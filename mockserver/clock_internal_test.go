@@ -247,3 +247,51 @@ func TestAdminActionsUnderLoad(t *testing.T) {
 	require.NoError(t, s.AdvanceClock(time.Hour))
 	checkAggregates(t, s, s.Now())
 }
+
+// Aggregates are built when first read: a server whose messages were added,
+// retried and moved before any read of metrics, analytics or webhooks
+// answers them exactly as one that kept its aggregates through the same
+// writes, and both match the brute-force references.
+func TestAggregatesBuiltLateMatchKeptOnes(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	reads := []string{"/analytics/webhooks", "/api/v0/webhooks?limit=100",
+		"/v1/metrics/webhooks?metric=failed&granularity=minute&from=2026-05-06T09:00:07Z&to=2026-05-06T15:00:00Z&group_by=endpoint_id",
+		"/v1/metrics/webhooks?metric=delivered&granularity=hour&from=2026-05-01T00:00:09Z&to=2026-05-06T18:04:05Z&group_by=http_status_class",
+		"/v1/metrics/messages?metric=messages.outbound.failed&granularity=hour&from=2026-05-01T00:00:00Z&to=2026-05-06T18:04:05Z",
+		"/v1/metrics/messages?metric=messages.outbound.sent&granularity=day&from=2026-04-30T07:00:31Z&to=2026-05-06T18:04:05Z&group_by=http_status_class"}
+	answers := func(early bool) []string {
+		s := NewHandler(WithSeed(9), WithMessages(800), WithClock(func() time.Time { return now }))
+		eps := s.EndpointIDs("")
+		// A first write gives the server its own records (it shared the
+		// generated base until then), without aggregates.
+		_, err := s.AddMessage(Message{EndpointID: eps[0], CreatedAt: now.Add(-time.Hour)})
+		require.NoError(t, err)
+		if early {
+			for _, p := range reads {
+				serveTest(t, s, "GET", p, "")
+			}
+		}
+		s.st.mu.RLock()
+		built := s.st.orgs[s.DefaultOrgID()].aggReady.Load()
+		s.st.mu.RUnlock()
+		require.Equal(t, early, built, "aggregates are built by the first read, not before")
+		for i, ep := range eps {
+			_, err := s.AddMessage(Message{EndpointID: ep, CreatedAt: now.Add(-time.Duration(i) * time.Minute),
+				Attempts: []AttemptSpec{{Status: 503}, {Status: 0}, {Status: 200}}[:1+i%3]})
+			require.NoError(t, err)
+		}
+		require.NoError(t, s.AdvanceClock(3*time.Hour))
+		serveTest(t, s, "DELETE", "/api/v0/webhooks/"+eps[2], "")
+		var out []string
+		for _, p := range reads {
+			out = append(out, string(serveTest(t, s, "GET", p, "")))
+		}
+		checkAggregates(t, s, s.Now())
+		return out
+	}
+	kept, late := answers(true), answers(false)
+	for i := range reads {
+		assert.Equal(t, kept[i], late[i], reads[i])
+	}
+}

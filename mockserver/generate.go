@@ -55,7 +55,6 @@ func (s *store) generate(g *generator, orgID string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orgLocked(orgID)
-	o.beginBulk()
 	defer o.endBulk()
 	eps := g.endpoints(o)
 	times, forced := g.outboundTimes(n)

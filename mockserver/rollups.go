@@ -123,16 +123,23 @@ func (o *org) beginBulk() {
 	}
 }
 
-// endBulk sorts the units that beginBulk let arrive out of order, and
-// gives back the spare capacity of o's arenas and indexes, which appends
-// grew by doubling.
-func (o *org) endBulk() {
+// endBulkAggregates sorts the units and the endpoints' failed attempt
+// times that beginBulk let arrive out of order.
+func (o *org) endBulkAggregates() {
 	for i := range o.roll {
 		if l := &o.roll[i]; l.bulk {
 			slices.Sort(l.keys)
 			l.bulk = false
 		}
 	}
+	for _, ep := range o.endpoints {
+		slices.Sort(ep.failTimes)
+	}
+}
+
+// endBulk gives back the spare capacity of o's arenas and indexes, which
+// appends grew by doubling while the generator or a snapshot filled them.
+func (o *org) endBulk() {
 	o.msgs.trim()
 	o.atts.trim()
 	for k, refs := range o.outboundBy {
@@ -190,6 +197,7 @@ func (w sumWindow) span(i int64) (lo, hi int64) {
 // shifted by a length that is not a whole number of units), so a query
 // reads O(buckets + groups) counters, whatever the number of messages.
 func (o *org) sumBucketsLocked(metric uint8, w sumWindow, group func(rollEntry) (string, bool)) map[string][]int64 {
+	o.aggregated()
 	bs := &bucketSums{metric: metric, nb: w.nb, group: group, out: make(map[string][]int64), o: o}
 	top := -1 // seconds
 	for top+1 < rollLevels && rollSizes[top+1] <= w.g {

@@ -317,7 +317,6 @@ func buildSnapshot(doc *snapDoc) (*identity, *store, error) {
 			return nil, nil, snapErr(field+".id", "repeats another organization's")
 		}
 		o := st.orgLocked(so.ID)
-		o.beginBulk()
 		for j, se := range so.Endpoints {
 			ep, err := se.endpoint(fmt.Sprintf("%s.endpoints[%d]", field, j))
 			if err != nil {

@@ -84,12 +84,18 @@ func filterKeys(ep string, st hookscope.MessageStatus) [4]filterKey {
 	return [4]filterKey{{}, {ep: ep}, {status: st}, {ep: ep, status: st}}
 }
 
-// addMessageLocked stores m (with its attempts) in its org, indexes it and
-// updates the endpoint aggregates, the rollups and the day aggregates. It
-// returns the message's position.
+// addMessageLocked stores m (with its attempts) in its org and indexes it
+// (see addRecLocked). It returns the message's position.
 func (s *store) addMessageLocked(m *message) int32 {
-	o, ep := m.org, m.ep
-	rec, atts := o.toRec(m)
+	rec, atts := m.org.toRec(m)
+	return s.addRecLocked(m.org, rec, atts)
+}
+
+// addRecLocked stores message record rec with the records of its attempts
+// in o, indexes it, and counts it in o's aggregates once they are built
+// (see aggregated). It returns the message's position.
+func (s *store) addRecLocked(o *org, rec msgRec, atts []attRec) int32 {
+	rec.nAtt = uint16(len(atts))
 	if len(atts) > 0 {
 		rec.att = o.atts.alloc(len(atts))
 		copy(o.atts.span(rec.att, len(atts)), atts)
@@ -102,51 +108,105 @@ func (s *store) addMessageLocked(m *message) int32 {
 	}
 	if r.inbound() {
 		o.inbound = o.insertSorted(o.inbound, ref)
-		o.count(r.createdAt, ep.ordinal, rollInboundReceived, classNone, 1)
-		return ref
+	} else {
+		for _, k := range filterKeys(o.endpointOf(r).id, r.state()) {
+			o.outboundBy[k] = o.insertSorted(o.outboundBy[k], ref)
+		}
 	}
-	for _, k := range filterKeys(ep.id, m.status) {
-		o.outboundBy[k] = o.insertSorted(o.outboundBy[k], ref)
-	}
-	ep.total++
-	o.addToDayLocked(r)
-	msgClass := classNone
-	if last := o.lastAtt(r); last != nil {
-		msgClass = last.statusClass()
-	}
-	o.count(r.createdAt, ep.ordinal, rollOutboundSent, msgClass, 1)
-	for k := range int(r.nAtt) {
-		a := o.atts.at(r.att + int32(k))
-		o.addAttemptLocked(ep, a)
-		o.addByMinute(a.at, attRef{msg: ref, k: int32(k)})
-	}
-	if last := o.lastAtt(r); r.state() == hookscope.StatusFailedPermanent && last != nil {
-		o.count(last.at, ep.ordinal, rollOutboundFailed, last.statusClass(), 1)
+	if o.aggReady.Load() {
+		o.aggregateLocked(ref, 1)
 	}
 	return ref
 }
 
-// addAttemptLocked counts outbound attempt a of endpoint ep in its
-// aggregates and the rollups.
-func (o *org) addAttemptLocked(ep *endpoint, a *attRec) {
+// aggregated builds o's aggregates (the rollups, the day aggregates, the
+// endpoints' running stats and the attempts by minute) from its records,
+// once: the reads that need them call it first, and from then on every
+// insert and removal keeps them. A history is thus served (logs, attempts)
+// before its aggregates cost anything, and a Server that never answers
+// metrics, analytics or webhooks never builds them. Concurrent callers wait
+// for the one build (sync.Once); writers hold the store's write lock, so
+// none runs during a build, which readers run under the read lock.
+func (o *org) aggregated() {
+	o.aggOnce.Do(func() {
+		o.beginBulk()
+		for _, ref := range o.inbound {
+			o.aggregateLocked(ref, 1)
+		}
+		for _, ref := range o.outboundBy[filterKey{}] {
+			o.aggregateLocked(ref, 1)
+		}
+		o.endBulkAggregates()
+		o.aggReady.Store(true)
+	})
+}
+
+// aggregateLocked counts message ref in o's aggregates (sign 1) or takes
+// it out again (sign -1, for a message about to leave the indexes).
+func (o *org) aggregateLocked(ref int32, sign int64) {
+	r := o.msg(ref)
+	ep := o.endpointOf(r)
+	if r.inbound() {
+		o.count(r.createdAt, ep.ordinal, rollInboundReceived, classNone, sign)
+		return
+	}
+	ep.total += sign
+	if sign > 0 {
+		o.addToDayLocked(r)
+	} else {
+		o.removeFromDayLocked(r)
+	}
+	msgClass := classNone
+	if last := o.lastAtt(r); last != nil {
+		msgClass = last.statusClass()
+	}
+	o.count(r.createdAt, ep.ordinal, rollOutboundSent, msgClass, sign)
+	for k := range int(r.nAtt) {
+		a := o.atts.at(r.att + int32(k))
+		o.countAttemptLocked(ep, a, sign)
+		if sign > 0 {
+			o.addByMinute(a.at, attRef{msg: ref, k: int32(k)})
+		} else {
+			o.removeByMinute(a.at, attRef{msg: ref, k: int32(k)})
+		}
+	}
+	if last := o.lastAtt(r); r.state() == hookscope.StatusFailedPermanent && last != nil {
+		o.count(last.at, ep.ordinal, rollOutboundFailed, last.statusClass(), sign)
+	}
+}
+
+// countAttemptLocked counts outbound attempt a of endpoint ep in its
+// aggregates and the rollups (sign 1), or takes it out (-1). The
+// endpoint's last attempt time stays when an attempt leaves: the copy that
+// replaces a retried message has the same attempts and later ones.
+func (o *org) countAttemptLocked(ep *endpoint, a *attRec, sign int64) {
 	c := a.statusClass()
 	if a.succeeded() {
-		ep.succeeded++
-		o.count(a.at, ep.ordinal, rollDelivered, c, 1)
-		o.count(a.at, ep.ordinal, rollOutboundDelivered, c, 1)
+		ep.succeeded += sign
+		o.count(a.at, ep.ordinal, rollDelivered, c, sign)
+		o.count(a.at, ep.ordinal, rollOutboundDelivered, c, sign)
 	} else {
-		ep.failedAttempts++
-		o.count(a.at, ep.ordinal, rollFailed, c, 1)
-		ep.failTimes = insertInt64(ep.failTimes, a.at)
+		ep.failedAttempts += sign
+		o.count(a.at, ep.ordinal, rollFailed, c, sign)
+		switch {
+		case sign < 0:
+			if j, found := slices.BinarySearch(ep.failTimes, a.at); found {
+				ep.failTimes = slices.Delete(ep.failTimes, j, j+1)
+			}
+		case o.roll[rollMinute].bulk:
+			ep.failTimes = append(ep.failTimes, a.at) // sorted by endBulkAggregates
+		default:
+			ep.failTimes = insertInt64(ep.failTimes, a.at)
+		}
 	}
 	if a.no > 1 {
-		o.count(a.at, ep.ordinal, rollRetried, c, 1)
+		o.count(a.at, ep.ordinal, rollRetried, c, sign)
 	}
 	if a.latency != int32(absent) {
-		ep.latencySum += int64(a.latency)
-		ep.latencyN++
+		ep.latencySum += sign * int64(a.latency)
+		ep.latencyN += sign
 	}
-	if t := unixTime(a.at); t.After(ep.lastAttempt) {
+	if t := unixTime(a.at); sign > 0 && t.After(ep.lastAttempt) {
 		ep.lastAttempt = t
 	}
 }

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	hookscope "github.com/hookscope/hookscope-go"
@@ -101,6 +102,11 @@ type org struct {
 	roll [rollLevels]rollLevel
 	// days holds the analytics aggregates of each UTC day, kept on insert.
 	days map[int64]*dayAgg
+	// aggOnce builds roll, days, byMinute and the endpoints' aggregates
+	// when first read; aggReady tells writers to keep them from then on
+	// (see aggregated).
+	aggOnce  sync.Once
+	aggReady atomic.Bool
 	// rows and events cache encoded /v1/logs rows and recent_events entries
 	// (see rowCache).
 	rows, events rowCache

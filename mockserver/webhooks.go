@@ -25,6 +25,7 @@ func webhookFieldsLocked(o *org, ep *endpoint, now time.Time) webhookResp {
 // aggregates and binary searches in its time-ordered messages and failed
 // attempts: no scan of messages. See the package doc for the definitions.
 func deliveryStatsLocked(o *org, ep *endpoint, now time.Time) deliveryStatsResp {
+	o.aggregated()
 	var st deliveryStatsResp
 	st.TotalEvents = ep.total
 	st.SuccessfulDeliveries = ep.succeeded
