@@ -56,7 +56,7 @@ func ExampleNewClient_mockserver() {
 	// 2026-05-06T15:04:04Z queued 0
 	// 2026-05-06T15:04:02Z delivering 0
 	// 2026-05-06T14:44:05Z pending_retry 5
-	// 2026-05-06T14:32:57Z succeeded 1
+	// 2026-05-06T14:30:44Z succeeded 1
 	// has more: true
 }
 
@@ -85,10 +85,10 @@ func ExampleLogsService_All_mockserver() {
 	}
 	fmt.Println(n, "failed permanently, on", len(byEndpoint), "endpoints")
 	// Output:
-	// 019dfc7a-4a38-786b-92e4-6c9702174f0a https://hooks.salesdesk.example/numbers/442079460321 HTTP 410 Gone
-	// 019dfb6a-9e05-789a-b348-fec435abbb10 https://hooks.salesdesk.example/numbers/442079460321 HTTP 410 Gone
-	// 019dfac3-0648-7055-a9df-e7a5880046b9 https://ingest.datapipe.example/v2/events context deadline exceeded (Client.Timeout exceeded while awaiting headers)
-	// 12 failed permanently, on 4 endpoints
+	// 019dfb61-b9f1-7eef-9241-54d9c7c4f969 https://hooks.salesdesk.example/numbers/442079460321 HTTP 410 Gone
+	// 019dfaa3-3994-7d68-a979-9a4167f572b0 https://crm.oldcorp.example/webhook dial tcp: lookup crm.oldcorp.example: no such host
+	// 019dfa83-29f3-79ee-8f3c-1a8c4fa75d90 https://crm.oldcorp.example/webhook dial tcp: lookup crm.oldcorp.example: no such host
+	// 10 failed permanently, on 3 endpoints
 }
 
 // A long export reads page by page and checkpoints each page's NextCursor;
@@ -172,14 +172,14 @@ func ExampleMetricsService_Webhooks_priorPeriod() {
 	fmt.Printf("total %d vs %d: %+.1f%%\n", now, before, 100*float64(now-before)/float64(before))
 	// Output:
 	// prior period: 2026-05-06T03:04:05Z to 2026-05-06T09:04:05Z
-	// 09:00   5 (prior  12)
-	// 10:00   8 (prior   5)
-	// 11:00  16 (prior  14)
-	// 12:00   7 (prior  11)
-	// 13:00   9 (prior   8)
-	// 14:00   3 (prior   7)
-	// 15:00   0 (prior   0)
-	// total 48 vs 57: -15.8%
+	// 09:00   6 (prior   7)
+	// 10:00   8 (prior  10)
+	// 11:00   7 (prior   9)
+	// 12:00  10 (prior   8)
+	// 13:00   8 (prior   7)
+	// 14:00   8 (prior   5)
+	// 15:00   0 (prior   3)
+	// total 47 vs 49: -4.1%
 }
 
 // A plan gate: a free key asks for hourly metrics. errors.Is matches the
@@ -235,10 +235,10 @@ func ExampleWebhook_Health_mockserver() {
 	// Output:
 	// Paused staging hook            unknown   unknown    idle
 	// Alerts +1 212 555 0187         excellent fast       active
-	// Sales line +44 20 7946 0321    good      fast       failing
+	// Sales line +44 20 7946 0321    warning   fast       failing
 	// Support line +1 415 555 0134   excellent fast       active
 	// Legacy CRM                     critical  unknown    failing
-	// Data warehouse ingest          good      slow       failing
+	// Data warehouse ingest          good      slow       active
 	// Billing sync                   warning   fast       failing
 	// Orders service                 excellent fast       active
 }

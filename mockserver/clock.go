@@ -2,8 +2,6 @@ package mockserver
 
 import (
 	"fmt"
-	"hash/fnv"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -82,11 +80,10 @@ func (s *store) retryDue(now time.Time, seed int64) int {
 		o := s.orgs[id]
 		due := o.dueLocked(now, nil)
 		for _, ref := range due {
-			m := o.view(ref)
-			nm := retried(m, now, seed)
-			made += len(nm.attempts) - len(m.attempts)
+			rec, atts := o.retried(ref, now, seed)
+			made += len(atts) - int(o.msg(ref).nAtt)
 			s.removeMessageLocked(o, ref)
-			s.addMessageLocked(nm)
+			s.addRecLocked(o, rec, atts)
 		}
 	}
 	return made
@@ -117,27 +114,6 @@ func (s *store) anyDueLocked(now time.Time) bool {
 		}
 	}
 	return false
-}
-
-// retried is a copy of pending_retry message m with its attempts due up to
-// now made. A message is never changed once stored: the copy replaces it.
-func retried(m *message, now time.Time, seed int64) *message {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(m.id))
-	rng := rand.New(rand.NewPCG(uint64(seed)^h.Sum64(), uint64(len(m.attempts))))
-	g := &generator{ids: ids{rng: rng}, now: now}
-	nm := &message{id: m.id, inbound: m.inbound, org: m.org, ep: m.ep, eventType: m.eventType,
-		resourceID: m.resourceID, payload: m.payload, createdAt: m.createdAt,
-		attempts: slices.Clip(slices.Clone(m.attempts))}
-	p := profileOf(m.ep)
-	old := len(nm.attempts)
-	g.attemptFrom(nm, p, old+1, m.nextAttemptAt, p.success == 0, maxAttempts, m.inbound)
-	for i := old; i < len(nm.attempts); i++ {
-		if nm.attempts[i].ip != "" {
-			nm.attempts[i].ip = m.ep.ip
-		}
-	}
-	return nm
 }
 
 // removeMessageLocked undoes addRecLocked of message ref of o: it leaves

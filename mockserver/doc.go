@@ -29,7 +29,15 @@
 // message per ten outbound ones is generated, one of them with
 // BigInboundAttempts attempts. The same seed and clock always give the same
 // records, ids and response bytes (request ids are derived from the seed
-// and the request's sequence number).
+// and the request's sequence number), whatever the number of cores: the
+// history is drawn in chunks of 16,384 messages, each from a random stream
+// of its own over its own slice of the 7 days, in parallel on every core.
+//
+// Memory: a message and its attempts are held in compact records (56 bytes
+// per message, 72 per attempt, no pointers), about 230 bytes per message in
+// all at a million messages, indexes and aggregates included; a history of
+// the default size takes about 1 ms and 0.6 MB to generate, and Servers
+// with the same seed, size and clock share one.
 //
 // Runtime changes: webhook CRUD through the API, AddKey for more keys and
 // organizations, AddMessage for more messages. SetClock and AdvanceClock
@@ -51,9 +59,11 @@
 //     counts failed attempts, retried counts attempts with attempt_no > 1,
 //     each in the bucket of the attempt's created_at. group_by kind and
 //     endpoint_id use the message's endpoint; http_status_class the attempt's
-//     status class. The counts come from rollups kept on insert per second, minute,
-//     hour and UTC day: a query reads whole days and hours from the coarser
-//     ones and only partial spans from the minutes and seconds.
+//     status class. The counts come from rollups per minute, hour and UTC
+//     day (built from the records on the first read that needs them, then
+//     kept on insert): a query reads whole days and hours from the coarser
+//     ones, partial spans from the minutes, and the seconds at a window's
+//     edges from the records of those minutes.
 //   - /v1/metrics/messages: messages.inbound.received counts inbound messages
 //     at created_at, messages.outbound.sent outbound messages at created_at
 //     (class: of the last attempt; messages without an attempt are in no

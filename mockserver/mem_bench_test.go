@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/hookscope/hookscope-go/mockserver"
 )
@@ -61,14 +62,31 @@ func serveEveryRow(b *testing.B, srv *mockserver.Server) int {
 	}
 }
 
+// readAggregates reads metrics, analytics and webhooks of srv once: the
+// answers that build the aggregates.
+func readAggregates(b *testing.B, srv *mockserver.Server) {
+	b.Helper()
+	h, auth := srv.Handler(), "Bearer "+srv.APIKey()
+	for _, path := range []string{"/v1/metrics/webhooks?metric=failed&granularity=hour", "/analytics/webhooks", "/api/v0/webhooks"} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", auth)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+}
+
 // BenchmarkHeapPerMessage reports the live heap a server holds per
 // outbound message (inbound ones and their attempts included in the
-// numerator): after generation (B/msg), and after serving every /v1/logs
-// row once (B/msg-served). Run it with -benchtime 1x.
+// numerator): after generation (B/msg), after serving every /v1/logs row
+// once (B/msg-served), and after reading metrics, analytics and webhooks,
+// which build the aggregates (B/msg-all). Run it with -benchtime 1x.
 func BenchmarkHeapPerMessage(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("msgs=%d", n), func(b *testing.B) {
-			var gen, served float64
+			var gen, served, all float64
 			for b.Loop() {
 				before := liveHeap()
 				srv := mockserver.NewHandler(mockserver.WithMessages(n), mockserver.WithClock(fixedClock))
@@ -77,10 +95,13 @@ func BenchmarkHeapPerMessage(b *testing.B) {
 					b.Fatalf("served %d rows of %d", rows, n)
 				}
 				served = float64(liveHeap()-before) / float64(n)
+				readAggregates(b, srv)
+				all = float64(liveHeap()-before) / float64(n)
 				runtime.KeepAlive(srv)
 			}
 			b.ReportMetric(gen, "B/msg")
 			b.ReportMetric(served, "B/msg-served")
+			b.ReportMetric(all, "B/msg-all")
 		})
 	}
 }
@@ -88,7 +109,8 @@ func BenchmarkHeapPerMessage(b *testing.B) {
 // BenchmarkNew is the cost of a fresh mock at the default size, as a test
 // that starts one per test pays it: fixed_clock is the tests' common case
 // (a fixed clock, the default seed); now_clock uses time.Now, a new history
-// each time.
+// each time but for servers made in the same millisecond; distinct_clock
+// gives every server a clock of its own, so none shares a history.
 func BenchmarkNew(b *testing.B) {
 	b.Run("fixed_clock", func(b *testing.B) {
 		b.ReportAllocs()
@@ -101,6 +123,18 @@ func BenchmarkNew(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			srv := mockserver.New()
+			srv.Close()
+		}
+	})
+	// Every server a clock of its own, so that none shares another's
+	// generated history (time.Now may repeat a millisecond).
+	b.Run("distinct_clock", func(b *testing.B) {
+		b.ReportAllocs()
+		at := fixedClock()
+		for b.Loop() {
+			at = at.Add(time.Second)
+			t := at
+			srv := mockserver.New(mockserver.WithClock(func() time.Time { return t }))
 			srv.Close()
 		}
 	})

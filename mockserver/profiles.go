@@ -103,26 +103,6 @@ func profileIndex(p *profile) int {
 	return -1
 }
 
-// ipOf is the address the endpoint of profile p resolves to.
-func ipOf(p *profile) string {
-	if i := profileIndex(p); i >= 0 {
-		return profileIPs[i]
-	}
-	return "198.51.100.7"
-}
-
-// profileHost is the host name of p's URL.
-func profileHost(p *profile) string {
-	if i := profileIndex(p); i >= 0 {
-		return profileHosts[i]
-	}
-	u, err := url.Parse(p.url)
-	if err != nil {
-		return p.url
-	}
-	return u.Hostname()
-}
-
 // profileIPs are the profiles' addresses, by index: one string each, which
 // every attempt of the profile shares.
 var profileIPs = func() []string {

