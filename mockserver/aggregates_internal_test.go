@@ -228,7 +228,7 @@ func bruteMetric(s *Server, metric string, groupBy string, b0, nb, g, from, to, 
 			case "kind":
 				group = string(m.ep.kind)
 			case "http_status_class":
-				group = classNames[a.statusClass()]
+				group = classNames[statusClassOf(a.status)]
 			}
 			out[fmt.Sprint(start, "/", group)]++
 		}

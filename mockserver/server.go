@@ -173,6 +173,14 @@ func NewHandler(opts ...Option) *Server {
 	s.admin.init(cfg.adminToken)
 	s.rate.enabled.Store(cfg.rateLimits)
 	s.handler = http.HandlerFunc(s.serveHTTP)
+	if cfg.messages > maxCachedBaseMessages {
+		// A large history serves logs and attempts at once; its aggregates
+		// (about a second per million messages) are built meanwhile, so
+		// that the first metrics, analytics or webhooks answer need not
+		// wait for them (it waits for the rest of the build if it comes
+		// sooner).
+		go s.st.warm()
+	}
 	return s
 }
 

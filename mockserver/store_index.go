@@ -141,6 +141,15 @@ func (o *org) aggregated() {
 	})
 }
 
+// warm builds the aggregates of every organization of s (see aggregated).
+func (s *store) warm() {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, o := range s.orgs {
+		o.aggregated()
+	}
+}
+
 // aggregateLocked counts message ref in o's aggregates (sign 1) or takes
 // it out again (sign -1, for a message about to leave the indexes).
 func (o *org) aggregateLocked(ref int32, sign int64) {

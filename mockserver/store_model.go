@@ -251,9 +251,6 @@ type attempt struct {
 
 func (a *attempt) succeeded() bool { return a.status >= 200 && a.status <= 299 }
 
-// statusClass is the http_status_class group of an attempt.
-func (a *attempt) statusClass() uint8 { return statusClassOf(a.status) }
-
 // statusClassOf is the http_status_class group of an attempt's status.
 func statusClassOf(status int) uint8 {
 	switch {
