@@ -206,6 +206,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	go srv.BuildAggregates() // logs are served meanwhile
 
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "hookscope mock listening on %s\n", base)
