@@ -49,12 +49,13 @@ for n in $SIZES; do
 	for r in $(seq "$ROUNDS"); do
 		log="$tmp/mock-$n-$r.log"
 		port=$((20000 + RANDOM % 20000))
+		: >"$log"
 		t0=$(now)
 		"$tmp/hookscope-mock" -addr "127.0.0.1:$port" -messages "$n" -clock "$CLOCK" -log off >"$log" 2>&1 &
 		pid=$!
 		# The key depends on the seed alone: read it from the log once printed.
 		for _ in $(seq 3000); do
-			key=$(sed -n 's/^API key: //p' "$log")
+			key=$(sed -n 's/^API key: //p' "$log" || true)
 			[ -n "$key" ] && break
 			sleep 0.005
 		done

@@ -498,7 +498,12 @@ func (o *org) mergeChunk(out *chunkOut) {
 	baseMsg, baseAtt := len(o.msgs.chunks), len(o.atts.chunks)
 	o.msgs.chunks = append(o.msgs.chunks, out.msgs)
 	o.atts.chunks = append(o.atts.chunks, out.pieces...)
+	// The chunk's refs per filter, gathered before they join the org's
+	// slices: a map lookup per slice rather than three per message.
 	all := o.outboundBy[filterKey{}]
+	byEp := make([][]int32, len(o.endpoints))
+	byStatus := make([][]int32, len(statusNames))
+	both := make([][]int32, len(o.endpoints)*len(statusNames))
 	for i := range out.msgs {
 		r := &out.msgs[i]
 		if r.nAtt > 0 {
@@ -510,12 +515,30 @@ func (o *org) mergeChunk(out *chunkOut) {
 			continue
 		}
 		all = append(all, ref)
-		keys := filterKeys(o.endpoints[r.ep].id, r.state())
-		for _, k := range keys[1:] {
-			o.outboundBy[k] = append(o.outboundBy[k], ref)
-		}
+		byEp[r.ep] = append(byEp[r.ep], ref)
+		byStatus[r.status] = append(byStatus[r.status], ref)
+		k := int(r.ep)*len(statusNames) + int(r.status)
+		both[k] = append(both[k], ref)
 	}
 	o.outboundBy[filterKey{}] = all
+	for i, refs := range byEp {
+		if len(refs) > 0 {
+			k := filterKey{ep: o.endpoints[i].id}
+			o.outboundBy[k] = append(o.outboundBy[k], refs...)
+		}
+	}
+	for st, refs := range byStatus {
+		if len(refs) > 0 {
+			k := filterKey{status: hookscope.MessageStatus(statusNames[st])}
+			o.outboundBy[k] = append(o.outboundBy[k], refs...)
+		}
+	}
+	for i, refs := range both {
+		if len(refs) > 0 {
+			k := filterKey{ep: o.endpoints[i/len(statusNames)].id, status: hookscope.MessageStatus(statusNames[i%len(statusNames)])}
+			o.outboundBy[k] = append(o.outboundBy[k], refs...)
+		}
+	}
 }
 
 // retried is message ref of o (pending_retry) with its attempts due up to

@@ -81,16 +81,29 @@ func (l *rollLevel) add(unit int64, ep int32, metric, class uint8, n int64) {
 			l.keys = slices.Insert(l.keys, j, unit)
 		}
 	}
-	for i := range entries {
-		e := &entries[i]
-		if e.ep == ep && e.metric == metric && e.class == class {
-			if e.n += n; e.n == 0 {
-				l.drop(unit, entries, i)
+	// A unit's entries are sorted by (ep, metric, class), searched in
+	// halves: a day holds hundreds of them.
+	key := rollKey(ep, metric, class)
+	lo, hi := 0, len(entries)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if k := rollKey(entries[mid].ep, entries[mid].metric, entries[mid].class); k < key {
+			lo = mid + 1
+		} else if k > key {
+			hi = mid
+		} else {
+			if entries[mid].n += n; entries[mid].n == 0 {
+				l.drop(unit, entries, mid)
 			}
 			return
 		}
 	}
-	l.m[unit] = append(entries, rollEntry{ep: ep, metric: metric, class: class, n: n})
+	l.m[unit] = slices.Insert(entries, lo, rollEntry{ep: ep, metric: metric, class: class, n: n})
+}
+
+// rollKey orders a unit's entries: by endpoint, metric, then class.
+func rollKey(ep int32, metric, class uint8) uint64 {
+	return uint64(uint32(ep))<<16 | uint64(metric)<<8 | uint64(class)
 }
 
 // drop removes entries[i], a counter back at 0 (a message replaced by
