@@ -18,9 +18,10 @@ import (
 // rest: net/http would otherwise go on reading up to 256 KiB more of it after
 // the answer, and wait up to the read timeout for a client that sends no more.
 func readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apiError) {
-	tooLarge := invalid("body", "is larger than %d bytes", limit)
+	// Built only when answered: a fmt call per request otherwise.
+	tooLarge := func() *apiError { return invalid("body", "is larger than %d bytes", limit) }
 	if r.ContentLength > limit {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
@@ -36,7 +37,7 @@ func readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *
 			// rest, after the handler, fail at once.
 			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 		}
-		return nil, tooLarge
+		return nil, tooLarge()
 	case err != nil:
 		return nil, invalid("body", "could not be read")
 	}

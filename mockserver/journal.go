@@ -29,14 +29,27 @@ type RecordedRequest struct {
 	Truncated bool
 }
 
-// journal is a ring of the last maxJournal requests.
+// journal is a ring of the last maxJournal requests, kept compact: a
+// request's query and header are one slice of name/value strings, and the
+// maps of RecordedRequest are made when Requests asks.
 type journal struct {
 	mu   sync.Mutex
-	recs []RecordedRequest
+	recs []journalRec
 	at   int // next slot when full
 }
 
-func (j *journal) add(rec RecordedRequest) {
+// journalRec is a RecordedRequest as the journal keeps it.
+type journalRec struct {
+	method, path string
+	// kv holds the kept query values, then the kept header values, each as
+	// a name and a value: kv[:nq] is the query's part.
+	kv        []string
+	nq        int
+	status    int
+	truncated bool
+}
+
+func (j *journal) add(rec journalRec) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if len(j.recs) < maxJournal {
@@ -52,8 +65,27 @@ func (j *journal) list() []RecordedRequest {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := make([]RecordedRequest, 0, len(j.recs))
-	out = append(out, j.recs[j.at:]...)
-	return append(out, j.recs[:j.at]...)
+	for _, rec := range j.recs[j.at:] {
+		out = append(out, rec.recorded())
+	}
+	for _, rec := range j.recs[:j.at] {
+		out = append(out, rec.recorded())
+	}
+	return out
+}
+
+// recorded is rec as Requests reports it, with maps of its own.
+func (rec *journalRec) recorded() RecordedRequest {
+	query := make(url.Values, min(rec.nq/2, 16))
+	for i := 0; i+1 < rec.nq; i += 2 {
+		query[rec.kv[i]] = append(query[rec.kv[i]], rec.kv[i+1])
+	}
+	header := make(http.Header, min((len(rec.kv)-rec.nq)/2, 16))
+	for i := rec.nq; i+1 < len(rec.kv); i += 2 {
+		header[rec.kv[i]] = append(header[rec.kv[i]], rec.kv[i+1])
+	}
+	return RecordedRequest{Method: rec.method, Path: rec.path, Query: query, Header: header,
+		Status: rec.status, Truncated: rec.truncated}
 }
 
 // record journals r; q is its parsed query when the request got that far
@@ -124,20 +156,35 @@ func cutUTF8(s string, n int) string {
 // journalEntry is r as the journal keeps it: Authorization redacted, path,
 // query and header cut to the entry's bounds (Truncated says so). q is r's
 // parsed query when the request got that far (nil: parse it here).
-func journalEntry(r *http.Request, q url.Values, status int) RecordedRequest {
+func journalEntry(r *http.Request, q url.Values, status int) journalRec {
 	b := entryBudget{left: maxEntryBytes}
 	path, _ := b.value(r.URL.Path)
 	if q == nil {
 		q, _ = url.ParseQuery(r.URL.RawQuery)
 	}
-	return RecordedRequest{Method: cutUTF8(r.Method, 32), Path: path, Query: boundValues(&b, q),
-		Header: boundHeader(&b, r.Header), Status: status, Truncated: b.truncated}
+	n := 0
+	for _, vs := range q {
+		n += len(vs)
+	}
+	for _, vs := range r.Header {
+		n += len(vs)
+	}
+	// At most maxEntryBytes/valueOverhead values fit, names included.
+	kv := make([]string, 0, 2*min(n, maxEntryBytes/valueOverhead))
+	kv = boundValues(&b, kv, q)
+	nq := len(kv)
+	kv = boundHeader(&b, kv, r.Header)
+	if len(kv) == 0 {
+		kv = nil
+	}
+	return journalRec{method: cutUTF8(r.Method, 32), path: path, kv: kv, nq: nq, status: status, truncated: b.truncated}
 }
 
-// boundValues copies q within b, keys in order.
-func boundValues(b *entryBudget, q url.Values) url.Values {
-	out := make(url.Values, min(len(q), 16))
-	keys := make([]string, 0, len(q))
+// boundValues appends q's values within b to kv, as name and value, names
+// in order.
+func boundValues(b *entryBudget, kv []string, q url.Values) []string {
+	var buf [8]string
+	keys := buf[:0]
 	for k := range q {
 		keys = append(keys, k)
 	}
@@ -149,43 +196,53 @@ func boundValues(b *entryBudget, q url.Values) url.Values {
 		}
 		for _, v := range q[k] {
 			if v, ok := b.value(v); ok {
-				out[name] = append(out[name], v)
+				kv = append(kv, name, v)
 			}
 		}
 	}
-	return out
+	return kv
 }
 
-// boundHeader copies h within b, Authorization redacted: the headers of
-// journalHeaderFirst first, then the others by name.
-func boundHeader(b *entryBudget, h http.Header) http.Header {
-	out := make(http.Header, min(len(h), 16))
-	names := make([]string, 0, len(h))
+// boundHeader appends h's values within b to kv, as name and value,
+// Authorization redacted: the headers of journalHeaderFirst first, then the
+// others by name.
+func boundHeader(b *entryBudget, kv []string, h http.Header) []string {
+	var buf [8]string
+	names := buf[:0]
 	for k := range h {
 		if !slices.Contains(journalHeaderFirst, k) {
 			names = append(names, k)
 		}
 	}
 	slices.Sort(names)
-	for _, k := range append(slices.Clone(journalHeaderFirst), names...) {
-		vs, ok := h[k]
-		if !ok {
-			continue
+	for _, k := range journalHeaderFirst {
+		kv = boundHeaderValues(b, kv, k, h)
+	}
+	for _, k := range names {
+		kv = boundHeaderValues(b, kv, k, h)
+	}
+	return kv
+}
+
+// boundHeaderValues appends the values of h's header k within b to kv.
+func boundHeaderValues(b *entryBudget, kv []string, k string, h http.Header) []string {
+	vs, ok := h[k]
+	if !ok {
+		return kv
+	}
+	name, ok := b.value(k)
+	if !ok {
+		return kv
+	}
+	for _, v := range vs {
+		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization") {
+			v = redactAuthorization(v)
 		}
-		name, ok := b.value(k)
-		if !ok {
-			continue
-		}
-		for _, v := range vs {
-			if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization") {
-				v = redactAuthorization(v)
-			}
-			if v, ok := b.value(v); ok {
-				out[name] = append(out[name], v)
-			}
+		if v, ok := b.value(v); ok {
+			kv = append(kv, name, v)
 		}
 	}
-	return out
+	return kv
 }
 
 // knownTokenPrefixes are the prefixes of the API's keys: the only part of a
@@ -202,15 +259,35 @@ func redactAuthorization(v string) string {
 		scheme, token = "", v // the raw-key form, or an unknown scheme word that may be the secret
 	}
 	token = strings.TrimSpace(token)
-	out := "[REDACTED]"
+	prefix := ""
 	for _, p := range knownTokenPrefixes {
 		if strings.HasPrefix(token, p) {
-			out = p + "[REDACTED]"
+			prefix = p
 			break
 		}
 	}
-	if scheme != "" {
-		return scheme + " " + out
+	return redacted(scheme, prefix)
+}
+
+// redacted is scheme, a space and prefix+"[REDACTED]" (without a scheme,
+// no space): a constant for the scheme words as the API spells them, so
+// that journaling a request's key allocates nothing.
+func redacted(scheme, prefix string) string {
+	switch {
+	case scheme == "Bearer" && prefix == "am_test_":
+		return "Bearer am_test_[REDACTED]"
+	case scheme == "Bearer" && prefix == "am_live_":
+		return "Bearer am_live_[REDACTED]"
+	case scheme == "Bearer" && prefix == "":
+		return "Bearer [REDACTED]"
+	case scheme == "" && prefix == "am_test_":
+		return "am_test_[REDACTED]"
+	case scheme == "" && prefix == "am_live_":
+		return "am_live_[REDACTED]"
+	case scheme == "" && prefix == "":
+		return "[REDACTED]"
+	case scheme == "":
+		return prefix + "[REDACTED]"
 	}
-	return out
+	return scheme + " " + prefix + "[REDACTED]"
 }

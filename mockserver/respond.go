@@ -18,11 +18,24 @@ func (s *Server) writeJSON(w http.ResponseWriter, rc *reqCtx, status int, v any)
 
 // writeRaw answers status with the JSON in b and a newline.
 func writeRaw(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	setJSONContentType(w)
 	w.WriteHeader(status)
 	// b may be shared (an answer kept for replays): never append to it.
 	_, _ = w.Write(b)
 	_, _ = w.Write([]byte{'\n'})
+}
+
+// setJSONContentType sets w's Content-Type to application/json. On the
+// pipeline's own writer the header's value slice is the writer's, not a new
+// one per answer.
+func setJSONContentType(w http.ResponseWriter) {
+	sw, ok := w.(*statusWriter)
+	if !ok {
+		w.Header().Set("Content-Type", "application/json")
+		return
+	}
+	sw.contentType[0] = "application/json"
+	sw.Header()["Content-Type"] = sw.contentType[:]
 }
 
 // bufPool holds response buffers; buffers that grew past maxPooledBuf are
@@ -38,7 +51,7 @@ func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
 // as writeRaw does, then returns the buffer to the pool.
 func writeBuf(w http.ResponseWriter, status int, bp *[]byte, b []byte) {
 	b = append(b, '\n')
-	w.Header().Set("Content-Type", "application/json")
+	setJSONContentType(w)
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 	if cap(b) <= maxPooledBuf {

@@ -24,6 +24,10 @@ type reqCtx struct {
 	// recorded is set once the request is in the journal, so that a dropped
 	// request is journaled before its connection closes, not after.
 	recorded bool
+	// w is the request's writer, allocated with rc (one allocation, not two).
+	w statusWriter
+	// idHeader backs the X-Request-Id header's value: no slice of its own.
+	idHeader [1]string
 }
 
 // handlerFunc serves one route.
@@ -60,47 +64,64 @@ func split(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") 
 
 // match returns the route for method and path, whether some route has the
 // path under another method (405), and the methods allowed for the path.
+// It compares the path's segments in place: the one allocation is the
+// parameters' map of a route that matches and has parameters.
 func (s *Server) match(method, path string) (*route, map[string]string, []string) {
-	segs := split(path)
+	path = strings.Trim(path, "/")
 	var allowed []string
 	for i := range s.routes {
 		rt := &s.routes[i]
-		params, ok := matchPattern(rt.pattern, segs)
-		if !ok {
+		if !matchPattern(rt.pattern, path) {
 			continue
 		}
 		if rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet) {
-			return rt, params, nil
+			return rt, pathParams(rt.pattern, path), nil
 		}
 		allowed = append(allowed, rt.method)
 	}
 	return nil, nil, allowed
 }
 
-func matchPattern(pattern, segs []string) (map[string]string, bool) {
-	if len(pattern) != len(segs) {
-		return nil, false
-	}
-	var params map[string]string
+// matchPattern reports whether path (trimmed of its outer slashes) has the
+// pattern's segments: split at "/", as split splits, a "{name}" segment
+// matching any one.
+func matchPattern(pattern []string, path string) bool {
 	for i, p := range pattern {
+		seg, rest, found := strings.Cut(path, "/")
+		if found == (i == len(pattern)-1) {
+			return false // more segments than the pattern, or fewer
+		}
+		if !strings.HasPrefix(p, "{") && p != seg {
+			return false
+		}
+		path = rest
+	}
+	return true
+}
+
+// pathParams are the values of pattern's "{name}" segments in path, which
+// matchPattern matched; nil when the pattern has none.
+func pathParams(pattern []string, path string) map[string]string {
+	var params map[string]string
+	for _, p := range pattern {
+		seg, rest, _ := strings.Cut(path, "/")
+		path = rest
 		if strings.HasPrefix(p, "{") {
 			if params == nil {
-				params = make(map[string]string)
+				params = make(map[string]string, 2)
 			}
-			params[p[1:len(p)-1]] = segs[i]
-			continue
-		}
-		if p != segs[i] {
-			return nil, false
+			params[p[1:len(p)-1]] = seg
 		}
 	}
-	return params, true
+	return params
 }
 
 // statusWriter records the status a handler wrote.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// contentType backs the Content-Type header's value (setJSONContentType).
+	contentType [1]string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -125,9 +146,11 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, seq := s.requestID()
-	rw.Header().Set("X-Request-Id", id)
-	w := &statusWriter{ResponseWriter: rw}
 	rc := &reqCtx{id: id, seq: seq, fam: familyOf(r.URL.Path)}
+	rc.idHeader[0] = id
+	rw.Header()["X-Request-Id"] = rc.idHeader[:] // as Header().Set, without its slice
+	w := &rc.w
+	w.ResponseWriter = rw
 	defer func() {
 		if !rc.recorded {
 			s.record(r, rc.query, w.status)
@@ -156,7 +179,11 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.writeError(w, rc, berr)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	if body == nil { // no body was sent: nothing to wrap
+		r.Body = http.NoBody
+	} else {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 
 	if f := s.takeFault(r.Method, r.URL.Path); f != nil {
 		if done := s.applyFault(w, r, rc, f); done {

@@ -1,0 +1,97 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// splitMatch is the matcher the router had before it compared segments in
+// place: split the path, then compare segment by segment.
+func splitMatch(pattern []string, path string) (map[string]string, bool) {
+	segs := split(path)
+	if len(pattern) != len(segs) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "{") {
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[p[1:len(p)-1]] = segs[i]
+			continue
+		}
+		if p != segs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// The in-place matcher agrees with splitting on every route and on paths
+// with empty segments, extra or missing segments and outer slashes.
+func TestMatchPatternAgreesWithSplit(t *testing.T) {
+	t.Parallel()
+	paths := []string{
+		"", "/", "//", "/v1", "/v1/logs", "/v1/logs/", "//v1/logs//", "/v1//logs", "/v1/logs/x",
+		"/v1/metrics/webhooks", "/v1/metrics/messages/", "/v1/metrics",
+		"/v1/inbound-messages/abc", "/v1/inbound-messages/abc/attempts", "/v1/inbound-messages//attempts",
+		"/v1/inbound-messages/abc/attempts/x", "/v1/messages/m1/attempts", "/v1/messages/m1",
+		"/api/v0/webhooks", "/api/v0/webhooks/ep_1", "/api/v0/webhooks/ep_1/", "/api/v0/webhooks//",
+		"/api/v0/webhooks/a/b", "/analytics/webhooks", "/analytics/webhooks/x",
+		"/_mock/response-bodies/m/1", "/_mock/response-bodies/m", "/_mock/response-bodies/m/1/2",
+	}
+	for _, rt := range newRoutes() {
+		for _, p := range append(paths, "/"+strings.Join(rt.pattern, "/")) {
+			want, wantOK := splitMatch(rt.pattern, p)
+			trimmed := strings.Trim(p, "/")
+			ok := matchPattern(rt.pattern, trimmed)
+			if !assert.Equal(t, wantOK, ok, "%v on %q", rt.pattern, p) || !ok {
+				continue
+			}
+			assert.Equal(t, want, pathParams(rt.pattern, trimmed), "%v on %q", rt.pattern, p)
+		}
+	}
+}
+
+// match finds the route and its parameters, and the allowed methods of a
+// path served under another method.
+func TestMatchRoutes(t *testing.T) {
+	t.Parallel()
+	s := &Server{routes: newRoutes()}
+	rt, params, _ := s.match(http.MethodGet, "/api/v0/webhooks/ep_1")
+	if assert.NotNil(t, rt) {
+		assert.Equal(t, ScopeWebhookRead, rt.scope)
+	}
+	assert.Equal(t, map[string]string{"webhook_id": "ep_1"}, params)
+	rt, params, _ = s.match(http.MethodHead, "/v1/logs")
+	assert.NotNil(t, rt, "HEAD is served as GET")
+	assert.Nil(t, params, "no parameters, no map")
+	rt, _, allowed := s.match(http.MethodPut, "/api/v0/webhooks/ep_1")
+	assert.Nil(t, rt)
+	assert.Equal(t, []string{http.MethodGet, http.MethodPatch, http.MethodDelete}, allowed)
+	rt, _, allowed = s.match(http.MethodGet, "/v1/nowhere")
+	assert.Nil(t, rt)
+	assert.Empty(t, allowed)
+}
+
+// The constants of redacted are the concatenation they stand for.
+func TestRedactedConstants(t *testing.T) {
+	t.Parallel()
+	for _, scheme := range []string{"", "Bearer", "Basic", "bearer", "BASIC"} {
+		for _, prefix := range append([]string{""}, knownTokenPrefixes...) {
+			want := prefix + "[REDACTED]"
+			if scheme != "" {
+				want = scheme + " " + want
+			}
+			assert.Equal(t, want, redacted(scheme, prefix))
+		}
+	}
+	assert.Equal(t, "Bearer am_test_[REDACTED]", redactAuthorization("  Bearer  am_test_abc "))
+	assert.Equal(t, "bearer [REDACTED]", redactAuthorization("bearer sk_other"))
+	assert.Equal(t, "[REDACTED]", redactAuthorization("Token am_test_abc"))
+	assert.Equal(t, "am_live_[REDACTED]", redactAuthorization("am_live_abc"))
+}
