@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"hash"
 	"hash/fnv"
 	"net/url"
 	"strconv"
@@ -41,37 +42,95 @@ func filterHash(parts ...string) string {
 	return strconv.FormatUint(h.Sum64(), 36)
 }
 
-func (s *Server) cursorTag(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.id().secret)
-	_, _ = m.Write([]byte("cursor\x00"))
-	_, _ = m.Write(payload)
-	return m.Sum(nil)[:cursorTagLen]
+// cursorMAC is a keyed HMAC-SHA256 of an identity's secret with scratch
+// space, reused through the identity's pool: a cursor costs no hash state,
+// key schedule or buffer of its own.
+type cursorMAC struct {
+	mac hash.Hash
+	buf []byte   // "cursor\x00" and the payload
+	sum [32]byte // the tag
+	out []byte   // tag and payload, before base64
 }
+
+// cursorMAC takes a cursorMAC of id's secret from its pool; put it back
+// with putCursorMAC.
+func (id *identity) cursorMAC() *cursorMAC {
+	if m, ok := id.cursorMACs.Get().(*cursorMAC); ok {
+		m.mac.Reset()
+		return m
+	}
+	return &cursorMAC{mac: hmac.New(sha256.New, id.secret)}
+}
+
+func (id *identity) putCursorMAC(m *cursorMAC) {
+	if cap(m.buf) <= 4096 && cap(m.out) <= 4096 {
+		id.cursorMACs.Put(m)
+	}
+}
+
+// tag is the cursor tag of the payload in m.buf after its "cursor\x00".
+func (m *cursorMAC) tag() []byte {
+	_, _ = m.mac.Write(m.buf)
+	return m.mac.Sum(m.sum[:0])[:cursorTagLen]
+}
+
+const cursorTagPrefix = "cursor\x00"
 
 // encodeCursor returns c's opaque wire form.
 func (s *Server) encodeCursor(c cursor) string {
-	payload, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(append(s.cursorTag(payload), payload...))
+	id := s.id()
+	m := id.cursorMAC()
+	defer id.putCursorMAC(m)
+	m.buf = appendCursorJSON(append(m.buf[:0], cursorTagPrefix...), c)
+	m.out = append(append(m.out[:0], m.tag()...), m.buf[len(cursorTagPrefix):]...)
+	return base64.RawURLEncoding.EncodeToString(m.out)
+}
+
+// appendCursorJSON appends c as encoding/json marshals it (fields in order,
+// the omitempty ones left out when zero).
+func appendCursorJSON(b []byte, c cursor) []byte {
+	b = append(b, `{"k":`...)
+	b = appendString(b, c.Kind)
+	b = append(b, `,"h":`...)
+	b = appendString(b, c.Filter)
+	if c.TimeNS != 0 {
+		b = strconv.AppendInt(append(b, `,"t":`...), c.TimeNS, 10)
+	}
+	if c.ID != "" {
+		b = appendString(append(b, `,"i":`...), c.ID)
+	}
+	if c.Offset != 0 {
+		b = strconv.AppendInt(append(b, `,"o":`...), int64(c.Offset), 10)
+	}
+	if c.From != 0 {
+		b = strconv.AppendInt(append(b, `,"f":`...), c.From, 10)
+	}
+	if c.To != 0 {
+		b = strconv.AppendInt(append(b, `,"u":`...), c.To, 10)
+	}
+	return append(b, '}')
 }
 
 // decodeCursor checks raw and that it was made for kind under filter. Any
 // failure is a 400 INVALID_REQUEST naming cursor.
 func (s *Server) decodeCursor(raw, kind, filter string) (cursor, *apiError) {
 	var c cursor
-	bad := invalid("cursor", "is not a valid cursor for this request")
+	bad := func() *apiError { return invalid("cursor", "is not a valid cursor for this request") }
 	if len(raw) > 4096 {
-		return c, bad
+		return c, bad()
 	}
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(raw, "="))
 	if err != nil || len(b) <= cursorTagLen {
-		return c, bad
+		return c, bad()
 	}
 	tag, payload := b[:cursorTagLen], b[cursorTagLen:]
-	if !hmac.Equal(tag, s.cursorTag(payload)) {
-		return c, bad
-	}
-	if json.Unmarshal(payload, &c) != nil {
-		return c, bad
+	id := s.id()
+	m := id.cursorMAC()
+	m.buf = append(append(m.buf[:0], cursorTagPrefix...), payload...)
+	ok := hmac.Equal(tag, m.tag())
+	id.putCursorMAC(m)
+	if !ok || json.Unmarshal(payload, &c) != nil {
+		return c, bad()
 	}
 	if c.Kind != kind {
 		return c, invalid("cursor", "was made for another endpoint")
@@ -80,7 +139,7 @@ func (s *Server) decodeCursor(raw, kind, filter string) (cursor, *apiError) {
 		return c, invalid("cursor", "was made for other filters")
 	}
 	if c.Offset < 0 {
-		return c, bad
+		return c, bad()
 	}
 	return c, nil
 }

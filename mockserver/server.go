@@ -140,6 +140,9 @@ type identity struct {
 	defaultOrg string
 	apiKey     string
 	secret     []byte
+	// cursorMACs pools the *cursorMAC of secret (cursor.go): the zero pool
+	// is ready, so that every way an identity is made gets one.
+	cursorMACs sync.Pool
 }
 
 // New generates the data model and starts the server on 127.0.0.1 at a
