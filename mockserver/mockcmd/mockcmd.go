@@ -219,8 +219,12 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "admin: curl -H 'Authorization: Bearer %s' '%s/_mock/messages?direction=inbound&limit=3'\n", srv.AdminToken(), base)
 
 	handler := withCORS(srv.Handler(), o.cors)
-	if logger := newLogger(o.logFormat, stderr); logger != nil {
-		handler = withAccessLog(handler, logger)
+	if o.logFormat != "off" {
+		// The access log's lines are written off the requests, in order;
+		// whatever is queued is written before serve returns.
+		lw := newLogWriter(stderr)
+		defer lw.Close()
+		handler = withAccessLog(handler, newLogger(o.logFormat, lw))
 	}
 	httpSrv := &http.Server{}
 	srv.ConfigureServer(httpSrv) // mockserver's connection time limits

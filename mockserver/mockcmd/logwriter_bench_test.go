@@ -1,0 +1,59 @@
+package mockcmd
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkAccessLog is the access log's cost per request, text format, to
+// a file (as bench/throughput.sh sends stderr): each line written by the
+// request ("direct", as before logWriter) against queued to a logWriter.
+// Requests run on every core, as under load.
+//
+//	go test -run '^$' -bench BenchmarkAccessLog -benchmem ./mockserver/mockcmd
+func BenchmarkAccessLog(b *testing.B) {
+	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Request-Id", "req_0123456789abcdef")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	})
+	for _, c := range []struct {
+		name   string
+		queued bool
+	}{{"direct", false}, {"queued", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			var out io.Writer = f
+			if c.queued {
+				lw := newLogWriter(f)
+				defer lw.Close()
+				out = lw
+			}
+			h := withAccessLog(next, newLogger("text", out))
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				req := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=500", nil)
+				w := &nopWriter{h: http.Header{}}
+				for pb.Next() {
+					clear(w.h)
+					h.ServeHTTP(w, req)
+				}
+			})
+		})
+	}
+}
+
+// nopWriter is a reusable ResponseWriter that drops the answer.
+type nopWriter struct{ h http.Header }
+
+func (w *nopWriter) Header() http.Header         { return w.h }
+func (w *nopWriter) WriteHeader(int)             {}
+func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
