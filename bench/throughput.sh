@@ -3,11 +3,14 @@
 # net/http handler (bench/baseline) serving the same precomputed bytes:
 # requests/s for a small response (webhook get with recent events) and a
 # large one (a 500-row /v1/logs page), the ratio mock / baseline, and each
-# side's 99th-percentile latency and their ratio, at each mock size.
+# side's 99th-percentile latency and their ratio, and the CPU time each
+# server process spent per request (user + system, from /proc; it holds
+# better than requests/s when other work shares the cores), at each mock size.
 #
 #   bash bench/throughput.sh                       # 2,000 and 1,000,000 messages
 #   MESSAGES=2000 bash bench/throughput.sh         # one size
 #
+# Columns base_cpu and mock_cpu are microseconds of CPU per request.
 # Environment: DURATION (wrk -d, default 10s), THREADS (-t, 2),
 # CONNECTIONS (-c, 32), MESSAGES (the mock's -messages, one run per size
 # of the list; default "2000 1000000"), ROUNDS (how many times each pair is
@@ -29,10 +32,19 @@ CLOCK=2026-05-06T15:04:05Z
 # shellcheck source=/dev/null
 source bench/lib.sh
 
+hz=$(getconf CLK_TCK)
 go build -o "$tmp/hookscope-mock" ./cmd/hookscope-mock
 go build -o "$tmp/baseline" ./bench/baseline
 
-# rps URL: requests/s and p99 latency (ms) that wrk measures for URL.
+# cpu_ticks PID: user + system CPU time of process PID, in clock ticks.
+cpu_ticks() {
+	# Fields after the command name (which may hold spaces): utime is the
+	# 12th, stime the 13th.
+	sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+# rps URL: requests/s, p99 latency (ms) and the number of requests that wrk
+# measures for URL.
 rps() {
 	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $key" "$1" >"$tmp/wrk.out" 2>&1
 	if grep -q 'Non-2xx' "$tmp/wrk.out"; then
@@ -41,9 +53,10 @@ rps() {
 		exit 1
 	fi
 	awk '/^Requests\/sec:/ {r=$2}
+	     / requests in / {n=$1}
 	     /^ +99%/ {v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
 	              if (u=="us") v/=1000; else if (u=="s") v*=1000; p=v}
-	     END {printf "%s %.2f\n", r, p}' "$tmp/wrk.out"
+	     END {printf "%s %.2f %s\n", r, p, n}' "$tmp/wrk.out"
 }
 
 # run_size N: start a mock of N messages and its baseline, measure, stop both.
@@ -73,19 +86,26 @@ run_size() {
 	esac
 
 	echo "nproc: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d$DURATION; mock -messages $n -clock $CLOCK (listening after ${start_s} s, RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$mock_pid/status))"
-	printf '%-6s %-8s %-62s %9s %12s %12s %6s %8s %8s %6s\n' case msgs path bytes base_rps mock_rps ratio base_p99 mock_p99 p99x
+	printf '%-6s %-8s %-62s %9s %12s %12s %6s %8s %8s %6s %8s %8s %6s\n' case msgs path bytes base_rps mock_rps ratio base_p99 mock_p99 p99x base_cpu mock_cpu cpux
 	for _ in $(seq "$ROUNDS"); do
 		for c in small large; do
 			path=${!c}
 			bytes_var=${c}_bytes
 			# Warm each server up for a second (connections, caches), then measure.
+			# CPU per request in microseconds (base_cpu, mock_cpu): the
+			# server's CPU ticks over the run / its requests.
 			DURATION=1s rps "$base$path" >/dev/null
-			read -r b bp < <(rps "$base$path")
+			t0=$(cpu_ticks "$base_pid")
+			read -r b bp bn < <(rps "$base$path")
+			bc=$(awk -v t="$(($(cpu_ticks "$base_pid") - t0))" -v n="$bn" -v hz="$hz" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
 			DURATION=1s rps "$mock$path" >/dev/null
-			read -r m mp < <(rps "$mock$path")
+			t0=$(cpu_ticks "$mock_pid")
+			read -r m mp mn < <(rps "$mock$path")
+			mc=$(awk -v t="$(($(cpu_ticks "$mock_pid") - t0))" -v n="$mn" -v hz="$hz" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
 			ratio=$(awk -v m="$m" -v b="$b" 'BEGIN { printf "%.2f", m / b }')
 			p99x=$(awk -v m="$mp" -v b="$bp" 'BEGIN { printf "%.2f", m / b }')
-			printf '%-6s %-8s %-62s %9s %12s %12s %6s %8s %8s %6s\n' "$c" "$n" "$path" "${!bytes_var}" "$b" "$m" "$ratio" "$bp" "$mp" "$p99x"
+			cpux=$(awk -v m="$mc" -v b="$bc" 'BEGIN { printf "%.2f", m / b }')
+			printf '%-6s %-8s %-62s %9s %12s %12s %6s %8s %8s %6s %8s %8s %6s\n' "$c" "$n" "$path" "${!bytes_var}" "$b" "$m" "$ratio" "$bp" "$mp" "$p99x" "$bc" "$mc" "$cpux"
 		done
 	done
 	echo "mock RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$mock_pid/status)"
