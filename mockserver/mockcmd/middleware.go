@@ -59,12 +59,22 @@ func withAccessLog(next http.Handler, logger *slog.Logger) http.Handler {
 		start := time.Now()
 		w := &accessWriter{ResponseWriter: rw}
 		defer func() {
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			// The record goes to the handler as Logger.LogAttrs would send
+			// it, without the caller's program counter that LogAttrs takes
+			// on every call (runtime.Callers) and the handler does not show.
+			d := time.Since(start)
+			ctx := r.Context()
+			h := logger.Handler()
+			if !h.Enabled(ctx, slog.LevelInfo) {
+				return
+			}
+			rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+			rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", w.status), slog.Int64("bytes", w.bytes),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", d),
 				slog.String("request_id", w.Header().Get("X-Request-Id")),
 				slog.String("remote", r.RemoteAddr))
+			_ = h.Handle(ctx, rec)
 		}()
 		next.ServeHTTP(w, r)
 	})
