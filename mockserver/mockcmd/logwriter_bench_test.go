@@ -37,7 +37,7 @@ func BenchmarkAccessLog(b *testing.B) {
 				defer lw.Close()
 				out = lw
 			}
-			h := withAccessLog(next, newLogger("text", out))
+			h := withAccessLog(next, "text", out)
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				req := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=500", nil)

@@ -3,11 +3,14 @@ package mockcmd
 import (
 	"bufio"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -50,19 +53,39 @@ func (w *accessWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 func (w *accessWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// withAccessLog logs one line per request: method, path (without the
-// query, which may hold a presigned URL's signature), status (0: no
-// answer), bytes, duration and request id. No header is logged, so no key
-// or token is.
-func withAccessLog(next http.Handler, logger *slog.Logger) http.Handler {
+// withAccessLog logs one line per request to w, in format ("text" or
+// "json", as newLogger): method, path (without the query, which may hold a
+// presigned URL's signature), status (0: no answer), bytes, duration and
+// request id. No header is logged, so no key or token is.
+func withAccessLog(next http.Handler, format string, w io.Writer) http.Handler {
+	logger := newLogger(format, w)
+	text := format == "text"
+	lines := sync.Pool{New: func() any { return new([]byte) }}
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		w := &accessWriter{ResponseWriter: rw}
+		aw := &accessWriter{ResponseWriter: rw}
 		defer func() {
+			d := time.Since(start)
+			rid := aw.Header().Get("X-Request-Id")
+			if text {
+				// The line slog's text handler would write, made here when
+				// no value needs its quoting (appendAccessText).
+				bp := lines.Get().(*[]byte)
+				b, ok := appendAccessText((*bp)[:0], time.Now(), r.Method, r.URL.Path, aw.status, aw.bytes, d, rid, r.RemoteAddr)
+				if ok {
+					_, _ = w.Write(b)
+				}
+				if cap(b) <= 4096 {
+					*bp = b
+					lines.Put(bp)
+				}
+				if ok {
+					return
+				}
+			}
 			// The record goes to the handler as Logger.LogAttrs would send
 			// it, without the caller's program counter that LogAttrs takes
 			// on every call (runtime.Callers) and the handler does not show.
-			d := time.Since(start)
 			ctx := r.Context()
 			h := logger.Handler()
 			if !h.Enabled(ctx, slog.LevelInfo) {
@@ -70,14 +93,56 @@ func withAccessLog(next http.Handler, logger *slog.Logger) http.Handler {
 			}
 			rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
 			rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", w.status), slog.Int64("bytes", w.bytes),
+				slog.Int("status", aw.status), slog.Int64("bytes", aw.bytes),
 				slog.Duration("duration", d),
-				slog.String("request_id", w.Header().Get("X-Request-Id")),
+				slog.String("request_id", rid),
 				slog.String("remote", r.RemoteAddr))
 			_ = h.Handle(ctx, rec)
 		}()
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(aw, r)
 	})
+}
+
+// appendAccessText appends the access-log line that slog's text handler
+// (no options) writes for a record at t with the access log's attributes,
+// and reports true; it reports false, for slog to write the line, when a
+// string value is one slog would quote or might (empty, or a byte outside
+// printable ASCII, or a space, '=', '"' or '\\').
+func appendAccessText(b []byte, t time.Time, method, path string, status int, n int64, d time.Duration, rid, remote string) ([]byte, bool) {
+	if !plainText(method) || !plainText(path) || !plainText(rid) || !plainText(remote) {
+		return b, false
+	}
+	b = append(b, "time="...)
+	// slog's millisecond RFC 3339: truncated, then a digit added and cut
+	// so that exactly three remain.
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	at := len(b)
+	b = t.Round(0).Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
+	b = append(b[:at+prefixLen], b[at+prefixLen+1:]...)
+	b = append(b, " level=INFO msg=request method="...)
+	b = append(b, method...)
+	b = append(b, " path="...)
+	b = append(b, path...)
+	b = strconv.AppendInt(append(b, " status="...), int64(status), 10)
+	b = strconv.AppendInt(append(b, " bytes="...), n, 10)
+	b = append(append(b, " duration="...), d.String()...)
+	b = append(append(b, " request_id="...), rid...)
+	b = append(append(b, " remote="...), remote...)
+	return append(b, '\n'), true
+}
+
+// plainText reports whether s is written by slog's text handler as it is:
+// not empty, printable ASCII without space, '=', '"' or '\\'.
+func plainText(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' || c == '=' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // Headers a browser client may send and read.

@@ -29,7 +29,7 @@ func TestAccessLogLineAsLogAttrs(t *testing.T) {
 		var got, want bytes.Buffer
 		req := httptest.NewRequest(http.MethodPost, "/api/v0/webhooks?x=1", nil)
 		req.RemoteAddr = "127.0.0.1:5555"
-		withAccessLog(next, newLogger(format, &got)).ServeHTTP(httptest.NewRecorder(), req)
+		withAccessLog(next, format, &got).ServeHTTP(httptest.NewRecorder(), req)
 		newLogger(format, &want).LogAttrs(context.Background(), slog.LevelInfo, "request",
 			slog.String("method", "POST"), slog.String("path", "/api/v0/webhooks"),
 			slog.Int("status", http.StatusTeapot), slog.Int64("bytes", 15),
@@ -39,4 +39,74 @@ func TestAccessLogLineAsLogAttrs(t *testing.T) {
 		require.Contains(t, got.String(), "request_id")
 		assert.Equal(t, volatile.ReplaceAllString(want.String(), "$1$3_"), volatile.ReplaceAllString(got.String(), "$1$3_"), format)
 	}
+}
+
+// appendAccessText writes slog's text line byte for byte, for times in
+// several zones and at every sub-millisecond, durations of every unit, and
+// the values it takes; it declines every value slog would quote.
+func TestAppendAccessTextAsSlog(t *testing.T) {
+	t.Parallel()
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 5*3600+1800), time.FixedZone("west", -7*3600)}
+	times := []time.Time{
+		time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC),
+		time.Date(2026, 5, 6, 15, 4, 5, 999_999_999, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 100_000, time.UTC),
+		time.Date(1999, 1, 2, 3, 4, 5, 123_456_789, time.UTC),
+		time.Now(),
+	}
+	durations := []time.Duration{0, 1, 999, 1500, 2*time.Millisecond + 345*time.Microsecond, 3 * time.Second, 2*time.Hour + time.Nanosecond}
+	type vals struct{ method, path, rid, remote string }
+	plain := []vals{
+		{"GET", "/v1/logs", "req_0123456789abcdef", "127.0.0.1:5555"},
+		{"PATCH", "/api/v0/webhooks/ep_390637754c3918881bfde2b6c5f7076c", "req_ffffffffffffffff", "[::1]:61000"},
+		{"GET", "/_mock/response-bodies/0196a5b2-3c4d/1", "x", "@"},
+		{"X", "/%20a~b!$&'()*+,;:@", "-", "a"},
+	}
+	quoted := []vals{
+		{"GET", "/v1/logs", "", "127.0.0.1:5555"}, // empty request id
+		{"GET", "/a b", "req_1", "r"},             // space
+		{"GET", "/a=b", "req_1", "r"},             // '='
+		{"GET", `/a"b`, "req_1", "r"},             // quote
+		{"GET", `/a\b`, "req_1", "r"},             // backslash
+		{"GET", "/caf\u00e9", "req_1", "r"},       // non-ASCII
+		{"GET", "/a\x7f", "req_1", "r"},           // DEL
+		{"G\tET", "/", "req_1", "r"},              // control
+	}
+	write := func(at time.Time, v vals, status int, n int64, d time.Duration) string {
+		var buf bytes.Buffer
+		rec := slog.NewRecord(at, slog.LevelInfo, "request", 0)
+		rec.AddAttrs(slog.String("method", v.method), slog.String("path", v.path),
+			slog.Int("status", status), slog.Int64("bytes", n), slog.Duration("duration", d),
+			slog.String("request_id", v.rid), slog.String("remote", v.remote))
+		require.NoError(t, slog.NewTextHandler(&buf, nil).Handle(context.Background(), rec))
+		return buf.String()
+	}
+	for _, zone := range zones {
+		for _, at := range times {
+			at = at.In(zone)
+			for i, d := range durations {
+				v := plain[i%len(plain)]
+				status, n := []int{0, 200, 404, 599}[i%4], int64(i)*1_000_003
+				got, ok := appendAccessText(nil, at, v.method, v.path, status, n, d, v.rid, v.remote)
+				require.True(t, ok, "%+v", v)
+				require.Equal(t, write(at, v, status, n, d), string(got), "%v %+v %v", at, v, d)
+			}
+		}
+	}
+	for _, v := range quoted {
+		_, ok := appendAccessText(nil, times[0], v.method, v.path, 200, 1, time.Millisecond, v.rid, v.remote)
+		assert.False(t, ok, "%+v is left to slog", v)
+	}
+}
+
+// A request whose values slog would quote is still logged, by slog.
+func TestAccessLogQuotedValues(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	req := httptest.NewRequest(http.MethodGet, "/caf%C3%A9%20x", nil)
+	req.RemoteAddr = "127.0.0.1:1"
+	withAccessLog(next, "text", &out).ServeHTTP(httptest.NewRecorder(), req)
+	assert.Contains(t, out.String(), ` path="/café x" status=204 bytes=0 `)
+	assert.Contains(t, out.String(), ` request_id="" remote=127.0.0.1:1`)
 }

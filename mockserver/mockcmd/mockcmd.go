@@ -235,7 +235,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		// whatever is queued is written before serve returns.
 		lw := newLogWriter(stderr)
 		defer lw.Close()
-		handler = withAccessLog(handler, newLogger(o.logFormat, lw))
+		handler = withAccessLog(handler, o.logFormat, lw)
 	}
 	httpSrv := &http.Server{}
 	srv.ConfigureServer(httpSrv) // mockserver's connection time limits
