@@ -231,11 +231,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 	handler := withCORS(srv.Handler(), o.cors)
 	if o.logFormat != "off" {
-		// The access log's lines are written off the requests, in order;
-		// whatever is queued is written before serve returns.
-		lw := newLogWriter(stderr)
-		defer lw.Close()
-		handler = withAccessLog(handler, o.logFormat, lw)
+		handler = withAccessLog(handler, o.logFormat, stderr)
 	}
 	httpSrv := &http.Server{}
 	srv.ConfigureServer(httpSrv) // mockserver's connection time limits

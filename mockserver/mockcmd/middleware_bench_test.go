@@ -1,7 +1,6 @@
 package mockcmd
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,10 +8,9 @@ import (
 	"testing"
 )
 
-// BenchmarkAccessLog is the access log's cost per request, text format, to
-// a file (as bench/throughput.sh sends stderr): each line written by the
-// request ("direct", as before logWriter) against queued to a logWriter.
-// Requests run on every core, as under load.
+// BenchmarkAccessLog is the access log's cost per request to a file (as
+// bench/throughput.sh sends stderr), in each format, with requests on
+// every core, as under load.
 //
 //	go test -run '^$' -bench BenchmarkAccessLog -benchmem ./mockserver/mockcmd
 func BenchmarkAccessLog(b *testing.B) {
@@ -21,23 +19,14 @@ func BenchmarkAccessLog(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(`{"ok":true}`))
 	})
-	for _, c := range []struct {
-		name   string
-		queued bool
-	}{{"direct", false}, {"queued", true}} {
-		b.Run(c.name, func(b *testing.B) {
+	for _, format := range []string{"text", "json"} {
+		b.Run(format, func(b *testing.B) {
 			f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer f.Close()
-			var out io.Writer = f
-			if c.queued {
-				lw := newLogWriter(f)
-				defer lw.Close()
-				out = lw
-			}
-			h := withAccessLog(next, "text", out)
+			h := withAccessLog(next, format, f)
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				req := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=500", nil)
