@@ -15,7 +15,9 @@
 # CONNECTIONS (-c, 32), MESSAGES (the mock's -messages, one run per size
 # of the list; default "2000 1000000"), ROUNDS (how many times each pair is
 # measured, one line each; default 1), START_WAIT (seconds to wait for a
-# server to listen; default 600, a million messages take a while). Installs wrk
+# server to listen; default 600, a million messages take a while),
+# MOCK_FLAGS (more hookscope-mock flags, e.g. "-log off": the static handler
+# writes no access log). Installs wrk
 # from Debian's packages when it is missing. Everything listens on
 # 127.0.0.1 only, on ports the kernel picks, and stops when the script ends.
 set -euo pipefail
@@ -63,7 +65,7 @@ rps() {
 run_size() {
 	local n=$1 started
 	started=$(date +%s.%N)
-	"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$n" -clock "$CLOCK" >"$tmp/mock.log" 2>&1 &
+	"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$n" -clock "$CLOCK" ${MOCK_FLAGS:-} >"$tmp/mock.log" 2>&1 &
 	local mock_pid=$!
 	pids+=("$mock_pid")
 	mock=$(wait_for "$tmp/mock.log" '^hookscope mock listening on ' | sed 's/^hookscope mock listening on //')
