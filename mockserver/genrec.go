@@ -110,17 +110,7 @@ func (g *recGen) pick(total int, weight func(*profile) int) int {
 }
 
 // uuid draws a UUIDv7 of unix millisecond ms.
-func (g *recGen) uuid(ms int64) (b [16]byte) {
-	b[0], b[1], b[2], b[3], b[4], b[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-	r1, r2 := g.rng.Uint64(), g.rng.Uint64()
-	b[6] = 0x70 | byte(r1>>60)&0x0f
-	b[7] = byte(r1 >> 52)
-	b[8] = 0x80 | byte(r2>>58)&0x3f
-	for i := 9; i < 16; i++ {
-		b[i] = byte(r2 >> (8 * (i - 9)))
-	}
-	return b
-}
+func (g *recGen) uuid(ms int64) [16]byte { return newUUIDv7(g.rng, ms) }
 
 // room makes sure the current block has room for n more attempts and
 // returns the position the next attempt gets.
@@ -460,10 +450,17 @@ func (g *recGen) outbound(t int64, pi int, eps []int32, forced hookscope.Message
 // inbound draws an inbound message created at unix ms t to the endpoint of
 // profile pi.
 func (g *recGen) inbound(t int64, pi int, eps []int32) msgRec {
-	r := msgRec{ep: eps[pi], event: g.gs.received, createdAt: t * int64(time.Millisecond), payload: -1, flags: recInbound}
+	r := g.newInbound(t, eps[pi])
+	g.deliver(&r, pi, "")
+	return r
+}
+
+// newInbound is the record of an inbound message created at unix ms t to
+// endpoint ep, without attempts: its id and resource drawn.
+func (g *recGen) newInbound(t int64, ep int32) msgRec {
+	r := msgRec{ep: ep, event: g.gs.received, createdAt: t * int64(time.Millisecond), payload: -1, flags: recInbound}
 	r.id = g.uuid(t)
 	r.resource = uint32(100000 + g.rng.IntN(900000))
-	g.deliver(&r, pi, "")
 	return r
 }
 
@@ -472,9 +469,7 @@ func (g *recGen) inbound(t int64, pi int, eps []int32) msgRec {
 // every 90 seconds.
 func (g *recGen) bigInbound(now time.Time, eps []int32) msgRec {
 	t := now.Add(-time.Duration(BigInboundAttempts+2) * 90 * time.Second).UnixMilli()
-	r := msgRec{ep: eps[6], event: g.gs.received, createdAt: t * int64(time.Millisecond), payload: -1, flags: recInbound}
-	r.id = g.uuid(t)
-	r.resource = uint32(100000 + g.rng.IntN(900000))
+	r := g.newInbound(t, eps[6])
 	r.att = g.room(BigInboundAttempts)
 	at := r.createdAt + int64(400*time.Millisecond)
 	for k := 1; k <= BigInboundAttempts; k++ {

@@ -11,28 +11,20 @@ import (
 type ids struct{ rng *rand.Rand }
 
 // uuidV7 builds a UUIDv7 from t's milliseconds and random bits of the source.
-func (g ids) uuidV7(t time.Time) string {
-	var b [16]byte
-	ms := uint64(t.UnixMilli())
+func (g ids) uuidV7(t time.Time) string { return uuidString(newUUIDv7(g.rng, t.UnixMilli())) }
+
+// newUUIDv7 is a UUIDv7 of unix millisecond ms with random bits drawn from
+// rng (two draws).
+func newUUIDv7(rng *rand.Rand, ms int64) (b [16]byte) {
 	b[0], b[1], b[2], b[3], b[4], b[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-	r1, r2 := g.rng.Uint64(), g.rng.Uint64()
+	r1, r2 := rng.Uint64(), rng.Uint64()
 	b[6] = 0x70 | byte(r1>>60)&0x0f
 	b[7] = byte(r1 >> 52)
 	b[8] = 0x80 | byte(r2>>58)&0x3f
 	for i := 9; i < 16; i++ {
 		b[i] = byte(r2 >> (8 * (i - 9)))
 	}
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], b[10:16])
-	return string(s[:])
+	return b
 }
 
 func (g ids) hex(n int) string {

@@ -139,3 +139,28 @@ func BenchmarkNew(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMillion is the cost of a 1,000,000-message history in process:
+// generating it (NewHandler, fixed clock), then building its aggregates
+// (BuildAggregates, on a server generated outside the timer). Run it with
+// -benchtime 3x:
+//
+//	go test -run '^$' -bench BenchmarkMillion -benchtime 3x ./mockserver
+func BenchmarkMillion(b *testing.B) {
+	opts := []mockserver.Option{mockserver.WithMessages(1_000_000), mockserver.WithClock(fixedClock)}
+	b.Run("generate", func(b *testing.B) {
+		for b.Loop() {
+			mockserver.NewHandler(opts...).Close()
+		}
+	})
+	b.Run("aggregates", func(b *testing.B) {
+		for range b.N {
+			b.StopTimer()
+			srv := mockserver.NewHandler(opts...)
+			b.StartTimer()
+			srv.BuildAggregates()
+			b.StopTimer()
+			srv.Close()
+		}
+	})
+}
