@@ -187,3 +187,30 @@ func TestRecordsRefuseWhatTheyCannotHold(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(serveTest(t, s, "GET", "/v1/messages/"+id+"/attempts", "")), `"response_latency_ms":3600000`)
 }
+
+// A restored generated history keeps no payload of its own: the records
+// compute each one again (a snapshot of a large history would otherwise
+// come back about 100 bytes a message heavier); a payload that differs is
+// kept, and both answer as they were.
+func TestRestoredGeneratedPayloadsAreNotKept(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(4), WithMessages(300), WithClock(func() time.Time { return now }))
+	ep := s.EndpointIDs("")[0]
+	custom, err := s.AddMessage(Message{EndpointID: ep, Payload: json.RawMessage(`{"order":42}`)})
+	require.NoError(t, err)
+	var snap bytes.Buffer
+	require.NoError(t, s.Snapshot(&snap))
+	r := NewHandler(WithSeed(9), WithMessages(10), WithClock(func() time.Time { return now }))
+	require.NoError(t, r.Restore(bytes.NewReader(snap.Bytes())))
+	r.st.mu.RLock()
+	kept := len(r.st.orgs[r.DefaultOrgID()].payloads)
+	r.st.mu.RUnlock()
+	assert.Equal(t, 1, kept, "only the payload AddMessage gave is kept")
+	_, payload, ok := MessageDelivery(r, custom)
+	require.True(t, ok)
+	assert.JSONEq(t, `{"order":42}`, string(payload))
+	var again bytes.Buffer
+	require.NoError(t, r.Snapshot(&again))
+	assert.Equal(t, snap.String(), again.String(), "the restored server snapshots the same document")
+}
