@@ -167,7 +167,7 @@ func toAnalyticsEvent(o *org, m *message) analyticsEvent {
 	}
 	if len(m.attempts) > 0 {
 		ev.FirstSentAt = new(analyticsTime(m.attempts[0].at))
-		ev.DelayMS = new(m.attempts[0].at.Sub(m.createdAt).Milliseconds())
+		ev.DelayMS = new(delayBetween(m.createdAt.UnixNano(), m.attempts[0].at.UnixNano()))
 	}
 	if last := m.lastAttempt(); last != nil {
 		ev.UpdatedAt = analyticsTime(last.at)

@@ -52,12 +52,18 @@ func (o *org) addToDayLocked(r *msgRec) {
 	d.events[o.strs[r.event]]++
 }
 
-// delayMS is a message's delay: from its creation to its first attempt.
+// delayMS is message r's delay (see delayBetween); false without an attempt.
 func (o *org) delayMS(r *msgRec) (int64, bool) {
 	if r.nAtt == 0 {
 		return 0, false
 	}
-	return unixTime(o.atts.at(r.att).at).Sub(unixTime(r.createdAt)).Milliseconds(), true
+	return delayBetween(r.createdAt, o.atts.at(r.att).at), true
+}
+
+// delayBetween is a message's delay in ms: from its creation to its first
+// attempt (unix ns both), as analytics reports it.
+func delayBetween(created, firstAttempt int64) int64 {
+	return time.Duration(firstAttempt - created).Milliseconds()
 }
 
 // delayHist is an exact histogram of delays: the distinct values ascending
