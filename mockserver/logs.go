@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -59,18 +60,22 @@ func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
 // their encoding once served.
 const maxCachedRows = 10000
 
-// appendLogsPage appends the rows of org's outbound messages that q
-// selects, newest first, comma-separated, and the position of the page's
-// last row, with more when more rows follow. The rows are encoded under the
-// read lock (an endpoint's URL may change).
-func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, last cursor, more bool, _ *apiError) {
+// logsPage returns the JSON of the page of org's outbound messages that q
+// selects, `{"data":[` and its rows, newest first, comma-separated, and the
+// position of the page's last row, with more when more rows follow. The
+// page is built in b (from its start), or, when shared is set, it is a
+// page kept by the store's pageCache: read-only, the same bytes for every
+// request with the same page until the next write. The rows are encoded
+// under the read lock (an endpoint's URL may change).
+func (s *store) logsPage(b []byte, orgID string, q logsQuery) (page []byte, shared bool, last cursor, more bool, _ *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgRead(orgID)
 	if q.endpointID != "" && o.endpoint(q.endpointID) == nil {
-		return b, cursor{}, false, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
+		return b, false, cursor{}, false, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
 	}
-	ms := o.outboundBy[filterKey{ep: q.endpointID, status: q.status}]
+	fk := filterKey{ep: q.endpointID, status: q.status}
+	ms := o.outboundBy[fk]
 	lo, hi := 0, len(ms)
 	if q.hasStart {
 		lo = o.firstAtOrAfter(ms, q.start)
@@ -81,6 +86,26 @@ func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, l
 	if q.hasBefore {
 		hi = min(hi, o.lowerBoundCursor(ms, q.before))
 	}
+	if hi-lo > q.limit {
+		m := o.msg(ms[hi-q.limit])
+		last, more = cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt, ID: uuidString(m.id)}, true
+	}
+	key := pageKey{o: o, version: s.mu.version, filter: fk, lo: lo, hi: hi, limit: q.limit}
+	cached, keep := s.pages.get(&key)
+	if cached != nil {
+		return cached, true, last, more, nil
+	}
+	b = append(b[:0], `{"data":[`...)
+	b = o.appendLogRows(b, ms, lo, hi, q.limit)
+	if keep {
+		s.pages.put(&key, slices.Clip(slices.Clone(b)))
+	}
+	return b, false, last, more, nil
+}
+
+// appendLogRows appends the rows of ms[lo:hi], newest first, at most limit
+// of them, comma-separated. It runs under the store's read lock.
+func (o *org) appendLogRows(b []byte, ms []int32, lo, hi, limit int) []byte {
 	// Only the newest maxCachedRows rows of the organization keep their
 	// encoding (the pages clients read again and again), so that serving
 	// every row of a large history once does not grow memory by a row's
@@ -89,7 +114,7 @@ func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, l
 	if all := o.outboundBy[filterKey{}]; len(all) > maxCachedRows {
 		oldestCached = o.msg(all[len(all)-maxCachedRows])
 	}
-	for i, n := hi-1, 0; i >= lo && n < q.limit; i, n = i-1, n+1 {
+	for i, n := hi-1, 0; i >= lo && n < limit; i, n = i-1, n+1 {
 		if n > 0 {
 			b = append(b, ',')
 		}
@@ -99,30 +124,43 @@ func (s *store) appendLogsPage(b []byte, orgID string, q logsQuery) (_ []byte, l
 			b = o.appendLogRow(b, r)
 		}
 	}
-	if hi-lo <= q.limit {
-		return b, cursor{}, false, nil
-	}
-	m := o.msg(ms[hi-q.limit])
-	return b, cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt, ID: uuidString(m.id)}, true, nil
+	return b
 }
 
 // handleLogs serves GET /v1/logs: one row per outbound message, newest first
 // by (created_at, message_id), keyset-paged. A page costs a binary search in
-// the message slice of its (endpoint, status) filter plus the page itself.
+// the message slice of its (endpoint, status) filter plus the page itself;
+// a page asked for again before any write is written from the store's
+// pageCache.
 func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	q, err := s.parseLogsQuery(rc)
 	if err != nil {
 		s.writeError(w, rc, err)
 		return
 	}
-	bp, b := listStart()
-	b, last, more, err := s.st.appendLogsPage(b, rc.key.Org, q)
+	bp := getBuf()
+	page, shared, last, more, err := s.st.logsPage(*bp, rc.key.Org, q)
 	if err != nil {
 		bufPool.Put(bp)
 		s.writeError(w, rc, err)
 		return
 	}
-	writeList(w, bp, b, listMeta{RequestID: rc.id, NextCursor: s.nextCursor(last, more), HasMore: more})
+	meta := listMeta{RequestID: rc.id, NextCursor: s.nextCursor(last, more), HasMore: more}
+	if !shared {
+		writeList(w, bp, page, meta)
+		return
+	}
+	// The kept page is written as it is (it is shared: never appended to),
+	// then the request's own end: its meta holds the request's id.
+	setJSONContentType(w)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(page)
+	end := append(appendListEnd((*bp)[:0], meta), '\n')
+	_, _ = w.Write(end)
+	if cap(end) <= maxPooledBuf {
+		*bp = end[:0]
+		bufPool.Put(bp)
+	}
 }
 
 // fmtOpt is an optional time as a cursor's filter binds it.

@@ -69,7 +69,13 @@ func listStart() (*[]byte, []byte) {
 
 // writeList ends a list begun by listStart with its meta and answers 200.
 func writeList(w http.ResponseWriter, bp *[]byte, b []byte, meta listMeta) {
+	writeBuf(w, http.StatusOK, bp, appendListEnd(b, meta))
+}
+
+// appendListEnd appends the end of a cursor list after its rows: the
+// closing bracket, meta and the closing brace.
+func appendListEnd(b []byte, meta listMeta) []byte {
 	b = append(b, `],"meta":`...)
 	b = appendListMeta(b, meta)
-	writeBuf(w, http.StatusOK, bp, append(b, '}'))
+	return append(b, '}')
 }

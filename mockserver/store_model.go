@@ -26,7 +26,7 @@ const maxAttempts = 8
 // and attempt records are read under the lock too: the arenas that hold
 // them grow under the write lock.
 type store struct {
-	mu   sync.RWMutex
+	mu   storeLock
 	orgs map[string]*org // by org id
 	keys map[string]Key  // by token
 	// oddIDs finds the messages whose id does not carry their creation
@@ -37,6 +37,8 @@ type store struct {
 	rng *rand.Rand
 	// none is the empty org that orgRead returns for an unknown id.
 	none *org
+	// pages keeps /v1/logs pages asked for again, until the next write.
+	pages *pageCache
 	// base, while set, means orgs, keys and oddIDs are a generated base
 	// that other Servers share, read-only: a write first calls ownLocked,
 	// which builds the store's own copy with base and clears it.
@@ -57,6 +59,7 @@ func newStore(rng *rand.Rand) *store {
 		oddIDs: make(map[[16]byte]msgAt),
 		rng:    rng,
 		none:   newOrg(""),
+		pages:  newPageCache(),
 	}
 }
 

@@ -1,0 +1,88 @@
+package mockserver
+
+import (
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
+
+// storeLock is the store's lock. Every write-locked section moves version
+// on, whether it changes anything or not, so that an answer computed under
+// the read lock can be kept and served again for as long as version has not
+// moved (pageCache): nothing the answer was computed from can change
+// without the write lock.
+type storeLock struct {
+	sync.RWMutex
+	version uint64 // read under the read lock, moved under the write lock
+}
+
+// Lock takes the write lock and moves version on.
+func (l *storeLock) Lock() {
+	l.RWMutex.Lock()
+	l.version++
+}
+
+// pageSlots is the number of /v1/logs pages a store keeps encoded.
+const pageSlots = 16
+
+// maxCachedPage is the largest encoded page a store keeps: 16 pages of at
+// most 512 KiB bound a store's page cache to 8 MiB (a 500-row page of the
+// generated data is about 140 KB).
+const maxCachedPage = 512 << 10
+
+// pageKey names one /v1/logs page exactly: the organization, the store's
+// version, the filter's message slice and the page's bounds in it. Two
+// requests with the same key are answered the same rows, byte for byte.
+type pageKey struct {
+	o       *org
+	version uint64
+	filter  filterKey
+	lo, hi  int
+	limit   int
+}
+
+// cachedPage is one slot of a pageCache: a page seen once (body nil), or
+// its encoding, `{"data":[` and its rows, shared read-only.
+type cachedPage struct {
+	key  pageKey
+	body []byte
+}
+
+// pageCache keeps the encoding of /v1/logs pages that are asked for again
+// (a dashboard polling the newest page, a client reading a page twice),
+// so that a repeated page is written from one buffer instead of being
+// assembled row by row. A page is kept the second time it is asked for at
+// the same store version, not the first: a client reading a large history
+// once, page after page, does not pay for a copy of every page. The cache
+// is direct-mapped (a page takes the slot its key hashes to) and bounded
+// (pageSlots × maxCachedPage); a write to the store makes every kept page
+// stale, since its key holds the version the page was computed at.
+type pageCache struct {
+	seed  maphash.Seed
+	slots [pageSlots]atomic.Pointer[cachedPage]
+}
+
+func newPageCache() *pageCache { return &pageCache{seed: maphash.MakeSeed()} }
+
+func (c *pageCache) slot(k *pageKey) *atomic.Pointer[cachedPage] {
+	return &c.slots[maphash.Comparable(c.seed, *k)%pageSlots]
+}
+
+// get returns the kept encoding of page k, or nil; keep reports whether
+// the caller should put k's encoding once built (k was seen before).
+func (c *pageCache) get(k *pageKey) (body []byte, keep bool) {
+	p := c.slot(k).Load()
+	if p == nil || p.key != *k {
+		c.slot(k).Store(&cachedPage{key: *k}) // seen once
+		return nil, false
+	}
+	return p.body, p.body == nil
+}
+
+// put keeps body as the encoding of page k; body must not change after.
+func (c *pageCache) put(k *pageKey, body []byte) {
+	if len(body) > maxCachedPage {
+		return
+	}
+	c.slot(k).Store(&cachedPage{key: *k, body: body})
+}

@@ -1,0 +1,196 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// keptPages is how many pages s's page cache holds encoded.
+func keptPages(s *Server) int {
+	n := 0
+	for i := range s.st.pages.slots {
+		if p := s.st.pages.slots[i].Load(); p != nil && p.body != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// uncachedGet serves path as a server without kept pages would: the store's
+// page cache is set aside for the request.
+func uncachedGet(t *testing.T, s *Server, path string) string {
+	t.Helper()
+	s.st.mu.RLock()
+	kept := s.st.pages
+	s.st.mu.RUnlock()
+	s.st.mu.Lock()
+	s.st.pages = newPageCache()
+	s.st.mu.Unlock()
+	defer func() {
+		s.st.mu.Lock()
+		s.st.pages = kept
+		s.st.mu.Unlock()
+	}()
+	return stripIDs(serveTest(t, s, http.MethodGet, path, ""))
+}
+
+// A page asked for again is written from the page cache, and whatever
+// write comes between two requests (a new message, a webhook's new URL, a
+// deleted webhook, retries made by a clock move, a reset, a restore), the
+// page served next is the one computed afresh from the records.
+func TestLogsPageCacheFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(5), WithMessages(600), WithClock(func() time.Time { return now }))
+	eps := s.EndpointIDs("")
+	var snap bytes.Buffer
+	require.NoError(t, s.Snapshot(&snap))
+	paths := []string{
+		"/v1/logs?limit=500",
+		"/v1/logs?limit=7",
+		"/v1/logs?limit=40&endpoint_id=" + eps[0],
+		"/v1/logs?limit=40&status=pending_retry",
+		"/v1/logs?limit=25&end_time=2026-05-06T12:00:00Z",
+	}
+	check := func(step string) {
+		t.Helper()
+		for _, path := range paths {
+			first := stripIDs(serveTest(t, s, http.MethodGet, path, ""))
+			second := stripIDs(serveTest(t, s, http.MethodGet, path, ""))
+			kept := keptPages(s)
+			third := stripIDs(serveTest(t, s, http.MethodGet, path, ""))
+			require.Positive(t, kept, "%s: %s is kept after its second request", step, path)
+			assert.Equal(t, first, second, "%s: %s", step, path)
+			assert.Equal(t, first, third, "%s: %s, from the cache", step, path)
+			assert.Equal(t, uncachedGet(t, s, path), third, "%s: %s, the kept page is the computed one", step, path)
+		}
+	}
+	newest := func() string {
+		var page struct {
+			Data []struct {
+				ID       string `json:"message_id"`
+				Endpoint string `json:"endpoint"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(serveTest(t, s, http.MethodGet, "/v1/logs?limit=7", ""), &page))
+		require.NotEmpty(t, page.Data)
+		return page.Data[0].ID + " " + page.Data[0].Endpoint
+	}
+
+	check("generated")
+	before := newest()
+	id, err := s.AddMessage(Message{EndpointID: eps[0], CreatedAt: now, Attempts: []AttemptSpec{{Status: 503}}})
+	require.NoError(t, err)
+	assert.Equal(t, id+" "+s.st.orgs[s.DefaultOrgID()].endpoint(eps[0]).url, newest(), "the new message heads the page served from the cache before")
+	check("after AddMessage")
+
+	serveTest(t, s, http.MethodPatch, "/api/v0/webhooks/"+eps[0], `{"url":"https://moved.example/hook"}`)
+	assert.Equal(t, id+" https://moved.example/hook", newest(), "the row follows its webhook's new URL")
+	check("after a webhook's URL changed")
+
+	serveTest(t, s, http.MethodDelete, "/api/v0/webhooks/"+eps[1], "")
+	check("after a webhook was deleted")
+
+	require.NoError(t, s.AdvanceClock(3*time.Hour))
+	now = now.Add(3 * time.Hour)
+	check("after retries made by a clock move")
+
+	s.Reset()
+	check("after Reset")
+	assert.Equal(t, before, newest(), "a reset server serves the generated page again")
+
+	require.NoError(t, s.Restore(bytes.NewReader(snap.Bytes())))
+	check("after Restore")
+	assert.Equal(t, before, newest())
+}
+
+// Reading a history once, page after page, keeps no page: a page is kept
+// the second time it is asked for.
+func TestLogsPageCacheKeepsRepeatedPagesOnly(t *testing.T) {
+	t.Parallel()
+	s := NewHandler(WithSeed(6), WithMessages(2000), WithClock(func() time.Time { return time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC) }))
+	pages := 0
+	for path := "/v1/logs?limit=100"; ; pages++ {
+		var page struct {
+			Meta struct {
+				NextCursor *string `json:"next_cursor"`
+			} `json:"meta"`
+		}
+		require.NoError(t, json.Unmarshal(serveTest(t, s, http.MethodGet, path, ""), &page))
+		if page.Meta.NextCursor == nil {
+			break
+		}
+		path = "/v1/logs?limit=100&cursor=" + *page.Meta.NextCursor
+	}
+	require.Greater(t, pages, 15)
+	assert.Zero(t, keptPages(s), "no page of a single pass is kept")
+
+	for range 2 {
+		serveTest(t, s, http.MethodGet, "/v1/logs?limit=100", "")
+	}
+	assert.Equal(t, 1, keptPages(s), "the first page, asked for twice in a row, is kept")
+}
+
+// The page cache's bound: a page over maxCachedPage is not kept, and the
+// slots bound the rest.
+func TestPageCacheBounded(t *testing.T) {
+	t.Parallel()
+	c := newPageCache()
+	k := pageKey{limit: 500, hi: 1}
+	_, keep := c.get(&k)
+	require.False(t, keep, "seen once")
+	_, keep = c.get(&k)
+	require.True(t, keep, "seen twice")
+	c.put(&k, make([]byte, maxCachedPage+1))
+	body, _ := c.get(&k)
+	assert.Nil(t, body, "a page over the bound is not kept")
+	c.put(&k, []byte(`{"data":[`))
+	body, keep = c.get(&k)
+	assert.Equal(t, `{"data":[`, string(body))
+	assert.False(t, keep)
+	k.version++
+	body, _ = c.get(&k)
+	assert.Nil(t, body, "another version is another page")
+}
+
+// Readers of the newest page and writers of new messages at once: every
+// answer is a whole page of its moment (the race detector watches the
+// cache), and once the writes stop the page served is the computed one.
+func TestLogsPageCacheUnderConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(8), WithMessages(300), WithClock(func() time.Time { return now }))
+	ep := s.EndpointIDs("")[0]
+	const path = "/v1/logs?limit=50"
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 40 {
+				var page struct {
+					Data []json.RawMessage `json:"data"`
+				}
+				if !assert.NoError(t, json.Unmarshal(serveTest(t, s, http.MethodGet, path, ""), &page)) {
+					return
+				}
+				assert.Len(t, page.Data, 50)
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 40 {
+			_, err := s.AddMessage(Message{EndpointID: ep, CreatedAt: now.Add(-time.Duration(i) * time.Millisecond)})
+			assert.NoError(t, err)
+		}
+	})
+	wg.Wait()
+	serveTest(t, s, http.MethodGet, path, "")
+	serveTest(t, s, http.MethodGet, path, "")
+	assert.Equal(t, uncachedGet(t, s, path), stripIDs(serveTest(t, s, http.MethodGet, path, "")))
+}
