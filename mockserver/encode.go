@@ -187,7 +187,54 @@ func appendListMeta(b []byte, m listMeta) []byte {
 // events (at most events), each event's JSON cached on its message.
 func appendWebhookLocked(b []byte, o *org, ep *endpoint, now time.Time, events int) []byte {
 	wh := webhookFieldsLocked(o, ep, now)
-	b = appendWebhookFields(b, &wh)
+	b = appendWebhookHead(b, &wh)
+	b = appendDeliveryStats(b, &wh.DeliveryStats)
+	b = appendWebhookApp(b, &wh)
+	return o.appendRecentEvents(b, ep, events)
+}
+
+// appendWebhookRLocked is appendWebhookLocked for the read paths (under
+// the store's read lock, never the write lock): the fields that do not
+// depend on now are copied from ep's encoding kept at the store's version,
+// encoded first if need be.
+func appendWebhookRLocked(b []byte, o *org, ep *endpoint, now time.Time, events int, version uint64) []byte {
+	enc := ep.encoding(version)
+	b = append(b, enc.head...)
+	st := deliveryStatsLocked(o, ep, now)
+	b = appendDeliveryStats(b, &st)
+	b = append(b, enc.app...)
+	return o.appendRecentEvents(b, ep, events)
+}
+
+// webhookEncoding is the JSON of an endpoint's fields that do not depend
+// on the clock, around its delivery_stats: head from the opening brace to
+// updated_at, app from the stats' closing brace to the app's. version is
+// the store's version it was encoded at: it stands until the next write.
+type webhookEncoding struct {
+	version   uint64
+	head, app []byte
+}
+
+// encoding returns ep's webhookEncoding at version. It runs under the
+// store's read lock; a write (under the write lock) moves the version on,
+// so an encoding is never kept across a change of ep.
+func (ep *endpoint) encoding(version uint64) *webhookEncoding {
+	if enc := ep.enc.Load(); enc != nil && enc.version == version {
+		return enc
+	}
+	wh := webhookResp{ID: ep.id, Name: ep.name, URL: ep.url, Kind: ep.kind, IsActive: ep.active,
+		Encrypted: ep.encrypted, SigningSecret: ep.secret, EventTypes: ep.eventTypes,
+		CreatedAt: ep.createdAt, UpdatedAt: ep.updatedAt, App: appResp{ID: ep.app.ID, Name: ep.app.Name}}
+	enc := &webhookEncoding{version: version,
+		head: slices.Clip(appendWebhookHead(nil, &wh)), app: slices.Clip(appendWebhookApp(nil, &wh))}
+	ep.enc.Store(enc)
+	return enc
+}
+
+// appendRecentEvents appends ep's recent_events (its newest events, at
+// most events; nothing without any), each event's JSON cached on its
+// message, and the webhook's closing brace.
+func (o *org) appendRecentEvents(b []byte, ep *endpoint, events int) []byte {
 	if ms := o.outboundBy[filterKey{ep: ep.id}]; events > 0 && len(ms) > 0 {
 		b = append(b, `,"recent_events":[`...)
 		for i, n := len(ms)-1, 0; i >= 0 && n < events; i, n = i-1, n+1 {
@@ -215,9 +262,9 @@ func (o *org) appendCachedEvent(b []byte, ref int32) []byte {
 	return b
 }
 
-// appendWebhookFields appends wh's opening brace and every field but
-// recent_events.
-func appendWebhookFields(b []byte, wh *webhookResp) []byte {
+// appendWebhookHead appends wh's opening brace and its fields up to
+// updated_at.
+func appendWebhookHead(b []byte, wh *webhookResp) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, wh.ID)
 	b = append(b, `,"name":`...)
@@ -247,8 +294,12 @@ func appendWebhookFields(b []byte, wh *webhookResp) []byte {
 	b = append(b, `,"created_at":`...)
 	b = appendTime(b, wh.CreatedAt)
 	b = append(b, `,"updated_at":`...)
-	b = appendTime(b, wh.UpdatedAt)
-	st := &wh.DeliveryStats
+	return appendTime(b, wh.UpdatedAt)
+}
+
+// appendDeliveryStats appends the delivery_stats field, without its
+// closing brace (appendWebhookApp writes it).
+func appendDeliveryStats(b []byte, st *deliveryStatsResp) []byte {
 	b = append(b, `,"delivery_stats":{"total_events":`...)
 	b = strconv.AppendInt(b, st.TotalEvents, 10)
 	b = append(b, `,"successful_deliveries":`...)
@@ -266,7 +317,12 @@ func appendWebhookFields(b []byte, wh *webhookResp) []byte {
 	b = append(b, `,"last_24h_events":`...)
 	b = strconv.AppendInt(b, st.Last24hEvents, 10)
 	b = append(b, `,"last_24h_failures":`...)
-	b = strconv.AppendInt(b, st.Last24hFailures, 10)
+	return strconv.AppendInt(b, st.Last24hFailures, 10)
+}
+
+// appendWebhookApp appends the closing brace of delivery_stats and the app
+// field, and leaves the webhook's object open (for recent_events).
+func appendWebhookApp(b []byte, wh *webhookResp) []byte {
 	b = append(b, `},"app":{"id":`...)
 	b = appendString(b, wh.App.ID)
 	b = append(b, `,"name":`...)

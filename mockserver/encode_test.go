@@ -159,6 +159,7 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 				require.Equal(t, marshal(t, wh), string(appendWebhook(nil, &wh)), "webhook %s", ep.name)
 				for range 2 { // encoding, then from the cache
 					require.Equal(t, marshal(t, wh), string(appendWebhookLocked(nil, o, ep, at, events)), "webhook %s", ep.name)
+					require.Equal(t, marshal(t, wh), string(appendWebhookRLocked(nil, o, ep, at, events, 7)), "webhook %s, its kept encoding", ep.name)
 				}
 			}
 		}
@@ -275,4 +276,12 @@ func TestCachedRowsUnderConcurrentWrites(t *testing.T) {
 	for i, row := range page.Data {
 		require.Equal(t, marshal(t, logEntry(o.view(ms[len(ms)-1-i]))), string(row), "row %d", i)
 	}
+}
+
+// appendWebhookFields appends wh's opening brace and every field but
+// recent_events.
+func appendWebhookFields(b []byte, wh *webhookResp) []byte {
+	b = appendWebhookHead(b, wh)
+	b = appendDeliveryStats(b, &wh.DeliveryStats)
+	return appendWebhookApp(b, wh)
 }

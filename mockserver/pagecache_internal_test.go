@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	hookscope "github.com/hookscope/hookscope-go"
 )
 
 // keptPages is how many pages s's page cache holds encoded.
@@ -193,4 +195,44 @@ func TestLogsPageCacheUnderConcurrentWrites(t *testing.T) {
 	serveTest(t, s, http.MethodGet, path, "")
 	serveTest(t, s, http.MethodGet, path, "")
 	assert.Equal(t, uncachedGet(t, s, path), stripIDs(serveTest(t, s, http.MethodGet, path, "")))
+}
+
+// A webhook's kept encoding (the fields that do not depend on the clock)
+// follows every write: after a PATCH of each field, a GET served twice (the
+// second from the kept encoding) answers what the write path computes.
+func TestWebhookEncodingFollowsWrites(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return now }))
+	id := s.EndpointIDs("")[0]
+	get := func() string {
+		t.Helper()
+		first := stripIDs(serveTest(t, s, http.MethodGet, "/api/v0/webhooks/"+id+"?include_events=true", ""))
+		list := stripIDs(serveTest(t, s, http.MethodGet, "/api/v0/webhooks?limit=100", ""))
+		second := stripIDs(serveTest(t, s, http.MethodGet, "/api/v0/webhooks/"+id+"?include_events=true", ""))
+		require.Equal(t, first, second)
+		s.st.mu.RLock()
+		defer s.st.mu.RUnlock()
+		o := s.st.orgs[s.DefaultOrgID()]
+		ep := o.endpoint(id)
+		require.NotNil(t, ep.enc.Load(), "the encoding is kept")
+		want := string(appendWebhookLocked(nil, o, ep, now, hookscope.WebhookEventsDefaultLimit))
+		assert.Equal(t, want+"\n", second, "GET answers the webhook as computed")
+		assert.Contains(t, list, string(appendWebhookLocked(nil, o, ep, now, 0)), "the list holds it as computed")
+		return second
+	}
+	before := get()
+	for _, patch := range []string{
+		`{"name":"renamed"}`, `{"url":"https://moved.example/hook"}`, `{"isActive":true}`,
+		`{"event_types":["invoice.paid"]}`, `{"isActive":false}`,
+	} {
+		now = now.Add(time.Second) // updated_at moves
+		serveTest(t, s, http.MethodPatch, "/api/v0/webhooks/"+id, patch)
+		after := get()
+		assert.NotEqual(t, before, after, patch)
+		before = after
+	}
+	assert.Contains(t, before, `"name":"renamed","url":"https://moved.example/hook"`)
+	assert.Contains(t, before, `"isActive":false`)
+	assert.Contains(t, before, `"event_types":["invoice.paid"]`)
 }

@@ -145,6 +145,10 @@ type endpoint struct {
 	latencyN       int64 // number of such attempts
 	lastAttempt    time.Time
 	failTimes      []int64 // created_at (unix ns) of failed attempts, ascending
+
+	// enc keeps the JSON of the fields above that do not depend on the
+	// clock, for the read paths (see encoding).
+	enc atomic.Pointer[webhookEncoding]
 }
 
 // msgRec is a stored message: 56 bytes, no pointers.

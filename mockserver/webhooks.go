@@ -117,7 +117,7 @@ func (s *store) appendWebhook(b []byte, orgID, id string, now time.Time, events 
 	if ep == nil {
 		return b, false
 	}
-	return appendWebhookLocked(b, o, ep, now, events), true
+	return appendWebhookRLocked(b, o, ep, now, events, s.mu.version), true
 }
 
 // handleWebhookGet serves GET /api/v0/webhooks/{webhook_id}.
@@ -175,7 +175,7 @@ func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, no
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendWebhookLocked(b, o, ep, now, 0)
+		b = appendWebhookRLocked(b, o, ep, now, 0, s.mu.version)
 	}
 	if hi == len(eps) {
 		return b, cursor{}, false
