@@ -1,6 +1,7 @@
 package mockcmd
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,7 +11,8 @@ import (
 
 // BenchmarkAccessLog is the access log's cost per request to a file (as
 // bench/throughput.sh sends stderr), in each format, with requests on
-// every core, as under load.
+// every core, as under load: each line written as it is logged (direct),
+// and in batches as hookscope-mock writes it (batched).
 //
 //	go test -run '^$' -bench BenchmarkAccessLog -benchmem ./mockserver/mockcmd
 func BenchmarkAccessLog(b *testing.B) {
@@ -19,14 +21,27 @@ func BenchmarkAccessLog(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(`{"ok":true}`))
 	})
-	for _, format := range []string{"text", "json"} {
-		b.Run(format, func(b *testing.B) {
+	for _, c := range []struct {
+		format string
+		batch  bool
+	}{{"text", false}, {"text", true}, {"json", false}, {"json", true}} {
+		name := c.format + "/direct"
+		if c.batch {
+			name = c.format + "/batched"
+		}
+		b.Run(name, func(b *testing.B) {
 			f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer f.Close()
-			h := withAccessLog(next, format, f)
+			var out io.Writer = f
+			if c.batch {
+				bw := newBatchWriter(f, logFlushDelay, logBatchBytes)
+				defer bw.Flush()
+				out = bw
+			}
+			h := withAccessLog(next, c.format, out)
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				req := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=500", nil)

@@ -18,6 +18,10 @@
 // Connections are bounded in time as mockserver's Timeouts say: the request
 // headers must arrive within 10 s, the whole request within 1 minute, and an
 // idle keep-alive connection is closed after 2 minutes.
+//
+// The access log (-log text or json, on stderr) is written in batches: a
+// line appears at most 50 ms after its request, and every line is written
+// before the process exits on a signal.
 package mockcmd
 
 import (
@@ -231,7 +235,11 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 	handler := withCORS(srv.Handler(), o.cors)
 	if o.logFormat != "off" {
-		handler = withAccessLog(handler, o.logFormat, stderr)
+		// The access log is written in batches (at most logFlushDelay
+		// late), flushed once the server has stopped.
+		logw := newBatchWriter(stderr, logFlushDelay, logBatchBytes)
+		defer logw.Flush()
+		handler = withAccessLog(handler, o.logFormat, logw)
 	}
 	httpSrv := &http.Server{}
 	srv.ConfigureServer(httpSrv) // mockserver's connection time limits

@@ -1,0 +1,151 @@
+package mockcmd
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// countingWriter counts the writes it gets.
+type countingWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	return w.buf.Write(p)
+}
+
+func (w *countingWriter) state() (string, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String(), w.writes
+}
+
+// manualTimer stands for time.AfterFunc: the test fires what was scheduled.
+type manualTimer struct {
+	mu     sync.Mutex
+	delays []time.Duration
+	funcs  []func()
+}
+
+func (m *manualTimer) after(d time.Duration, f func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.delays = append(m.delays, d)
+	m.funcs = append(m.funcs, f)
+}
+
+func (m *manualTimer) fire() int {
+	m.mu.Lock()
+	fs := m.funcs
+	m.funcs = nil
+	m.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+	return len(fs)
+}
+
+// Lines wait for the scheduled flush and are written together in one
+// write; one flush is scheduled per batch, with the writer's delay.
+func TestBatchWriterWritesLinesTogetherAfterTheDelay(t *testing.T) {
+	t.Parallel()
+	out := &countingWriter{}
+	timer := &manualTimer{}
+	b := newBatchWriter(out, logFlushDelay, logBatchBytes)
+	b.after = timer.after
+
+	for i := range 100 {
+		n, err := fmt.Fprintf(b, "line %d\n", i)
+		require.NoError(t, err)
+		require.Equal(t, len(fmt.Sprintf("line %d\n", i)), n)
+	}
+	got, writes := out.state()
+	assert.Empty(t, got, "nothing is written before the flush")
+	assert.Zero(t, writes)
+	assert.Equal(t, []time.Duration{logFlushDelay}, timer.delays, "one flush scheduled for the batch")
+
+	require.Equal(t, 1, timer.fire())
+	got, writes = out.state()
+	assert.Equal(t, 1, writes, "the batch is one write")
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	require.Len(t, lines, 100)
+	for i, l := range lines {
+		assert.Equal(t, fmt.Sprintf("line %d", i), l, "in order")
+	}
+
+	// The next line schedules the next flush.
+	_, _ = b.Write([]byte("next\n"))
+	assert.Len(t, timer.delays, 2)
+	require.Equal(t, 1, timer.fire())
+	got, writes = out.state()
+	assert.Equal(t, 2, writes)
+	assert.True(t, strings.HasSuffix(got, "line 99\nnext\n"))
+}
+
+// A batch that reaches its size is written at once, without waiting, and
+// Flush writes what waits; an empty flush writes nothing.
+func TestBatchWriterFlushesFullBatchesAndOnFlush(t *testing.T) {
+	t.Parallel()
+	out := &countingWriter{}
+	timer := &manualTimer{}
+	b := newBatchWriter(out, time.Hour, 100)
+	b.after = timer.after
+
+	line := strings.Repeat("x", 39) + "\n" // 40 bytes
+	for range 3 {
+		_, _ = b.Write([]byte(line))
+	}
+	got, writes := out.state()
+	assert.Equal(t, 1, writes, "120 bytes ≥ 100: written at once")
+	assert.Equal(t, strings.Repeat(line, 3), got)
+
+	_, _ = b.Write([]byte("tail\n"))
+	b.Flush()
+	got, writes = out.state()
+	assert.Equal(t, 2, writes)
+	assert.True(t, strings.HasSuffix(got, "tail\n"))
+
+	timer.fire() // the flush scheduled earlier finds nothing
+	b.Flush()
+	_, writes = out.state()
+	assert.Equal(t, 2, writes, "nothing waits: no write")
+}
+
+// Many request goroutines logging at once with the real timer: every line
+// is written whole, once (the race detector watches the batch).
+func TestBatchWriterConcurrentLines(t *testing.T) {
+	t.Parallel()
+	out := &countingWriter{}
+	b := newBatchWriter(out, time.Millisecond, 1<<10)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				_, _ = fmt.Fprintf(b, "g%d-%d\n", g, i)
+			}
+		})
+	}
+	wg.Wait()
+	b.Flush()
+	got, _ := out.state()
+	seen := map[string]int{}
+	for _, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		seen[l]++
+	}
+	require.Len(t, seen, 8*200)
+	for l, n := range seen {
+		require.Equal(t, 1, n, l)
+	}
+}
