@@ -22,7 +22,7 @@ func (s *Server) handleOutboundAttempts(w http.ResponseWriter, r *http.Request, 
 
 // parseMessageID reads the {id} path parameter, a UUID.
 func parseMessageID(rc *reqCtx) (string, *apiError) {
-	id := rc.params["id"]
+	id := rc.params.get("id")
 	if _, ok := parseUUID(id); !ok {
 		return "", invalid("id", "must be a UUID")
 	}
@@ -36,7 +36,7 @@ func parseAttemptsQuery(rc *reqCtx) (string, *apiError) {
 	if err != nil {
 		return "", err
 	}
-	raw, _, err := queryValue(rc.query, "cursor")
+	raw, _, err := queryValue(&rc.query, "cursor")
 	if err != nil {
 		return "", err
 	}

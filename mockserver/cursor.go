@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"hash"
 	"hash/fnv"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -149,7 +148,7 @@ func (c cursor) time() time.Time { return time.Unix(0, c.TimeNS).UTC() }
 
 // cursorParam reads the query's cursor, which must have been made for kind
 // under filter; ok is false when there is none.
-func (s *Server) cursorParam(q url.Values, kind, filter string) (c cursor, ok bool, err *apiError) {
+func (s *Server) cursorParam(q *queryArgs, kind, filter string) (c cursor, ok bool, err *apiError) {
 	raw, ok, err := queryValue(q, "cursor")
 	if err != nil || !ok {
 		return c, false, err

@@ -87,7 +87,7 @@ func (s *Server) hasFault(method, path string) bool {
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, f *Fault) bool {
 	if !s.sleep(r.Context(), f.Delay) {
 		if f.Drop || r.Context().Err() != nil {
-			s.record(r, rc.query, 0)
+			s.record(r, &rc.query, 0)
 			rc.recorded = true
 			return true
 		}
@@ -95,7 +95,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, rc *reqCtx, 
 	if f.Drop {
 		// Journal first: a client sees the closed connection at once and
 		// may retry, and finish, before this goroutine would get to it.
-		s.record(r, rc.query, 0)
+		s.record(r, &rc.query, 0)
 		rc.recorded = true
 		if hj, ok := w.(*statusWriter).ResponseWriter.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

@@ -89,8 +89,8 @@ func (rec *journalRec) recorded() RecordedRequest {
 }
 
 // record journals r; q is its parsed query when the request got that far
-// (nil: parse it here).
-func (s *Server) record(r *http.Request, q url.Values, status int) {
+// (nil or not parsed: parse it here).
+func (s *Server) record(r *http.Request, q *queryArgs, status int) {
 	s.journal.add(journalEntry(r, q, status))
 }
 
@@ -155,17 +155,17 @@ func cutUTF8(s string, n int) string {
 
 // journalEntry is r as the journal keeps it: Authorization redacted, path,
 // query and header cut to the entry's bounds (Truncated says so). q is r's
-// parsed query when the request got that far (nil: parse it here).
-func journalEntry(r *http.Request, q url.Values, status int) journalRec {
+// parsed query when the request got that far (nil or not parsed: parse it
+// here; a malformed query keeps the pairs that parse, as url.ParseQuery's
+// do).
+func journalEntry(r *http.Request, q *queryArgs, status int) journalRec {
 	b := entryBudget{left: maxEntryBytes}
 	path, _ := b.value(r.URL.Path)
-	if q == nil {
-		q, _ = url.ParseQuery(r.URL.RawQuery)
+	if q == nil || !q.parsed {
+		q = new(queryArgs)
+		_ = q.parse(r.URL.RawQuery)
 	}
-	n := 0
-	for _, vs := range q {
-		n += len(vs)
-	}
+	n := len(q.pairs())
 	for _, vs := range r.Header {
 		n += len(vs)
 	}
@@ -181,24 +181,25 @@ func journalEntry(r *http.Request, q url.Values, status int) journalRec {
 }
 
 // boundValues appends q's values within b to kv, as name and value, names
-// in order.
-func boundValues(b *entryBudget, kv []string, q url.Values) []string {
-	var buf [8]string
-	keys := buf[:0]
-	for k := range q {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		name, ok := b.value(k)
-		if !ok {
-			continue
+// in order and each name's values in the order given.
+func boundValues(b *entryBudget, kv []string, q *queryArgs) []string {
+	var buf [inlineQueryPairs]queryPair
+	ps := append(buf[:0], q.pairs()...)
+	slices.SortStableFunc(ps, func(x, y queryPair) int { return strings.Compare(x.key, y.key) })
+	for len(ps) > 0 {
+		k := ps[0].key
+		same := 1
+		for same < len(ps) && ps[same].key == k {
+			same++
 		}
-		for _, v := range q[k] {
-			if v, ok := b.value(v); ok {
-				kv = append(kv, name, v)
+		if name, ok := b.value(k); ok {
+			for _, p := range ps[:same] {
+				if v, ok := b.value(p.value); ok {
+					kv = append(kv, name, v)
+				}
 			}
 		}
+		ps = ps[same:]
 	}
 	return kv
 }

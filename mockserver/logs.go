@@ -30,7 +30,7 @@ type logsQuery struct {
 func (s *Server) parseLogsQuery(rc *reqCtx) (logsQuery, *apiError) {
 	var q logsQuery
 	var err *apiError
-	v := rc.query
+	v := &rc.query
 	if q.endpointID, err = queryEndpointID(v, "endpoint_id"); err != nil {
 		return q, err
 	}

@@ -80,7 +80,7 @@ func (s *Server) parseMetricsQuery(rc *reqCtx, fam *metricsFamily, now time.Time
 		return q, err
 	}
 	q.filter = filterHash(fam.kind, q.metric, string(q.gran), q.groupBy, q.compareTo, fmtOpt(q.hasFrom, q.from), fmtOpt(q.hasTo, q.to))
-	c, ok, err := s.cursorParam(rc.query, fam.kind, q.filter)
+	c, ok, err := s.cursorParam(&rc.query, fam.kind, q.filter)
 	if err != nil {
 		return q, err
 	}
@@ -94,7 +94,7 @@ func (s *Server) parseMetricsQuery(rc *reqCtx, fam *metricsFamily, now time.Time
 // parseMetricsParams reads the parameters that are not the cursor.
 func parseMetricsParams(rc *reqCtx, fam *metricsFamily) (metricsQuery, *apiError) {
 	q := metricsQuery{fam: fam, gran: hookscope.GranularityHour}
-	v := rc.query
+	v := &rc.query
 	metric, ok, err := queryValue(v, "metric")
 	if err != nil {
 		return q, err

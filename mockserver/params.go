@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -34,19 +33,19 @@ func isEndpointID(id string) bool {
 }
 
 // queryValue returns the one value of name; giving it twice is an error.
-func queryValue(q url.Values, name string) (string, bool, *apiError) {
-	vs, ok := q[name]
-	if !ok {
+func queryValue(q *queryArgs, name string) (string, bool, *apiError) {
+	v, n := q.lookup(name)
+	if n == 0 {
 		return "", false, nil
 	}
-	if len(vs) > 1 {
+	if n > 1 {
 		return "", false, invalid(name, "must be given at most once")
 	}
-	return vs[0], true, nil
+	return v, true, nil
 }
 
 // queryInt reads an integer name in lo..hi, def when absent.
-func queryInt(q url.Values, name string, def, lo, hi int) (int, *apiError) {
+func queryInt(q *queryArgs, name string, def, lo, hi int) (int, *apiError) {
 	v, ok, err := queryValue(q, name)
 	if err != nil || !ok {
 		return def, err
@@ -60,7 +59,7 @@ func queryInt(q url.Values, name string, def, lo, hi int) (int, *apiError) {
 
 // queryTime reads an RFC 3339 time (fractional seconds and offsets accepted),
 // in UTC.
-func queryTime(q url.Values, name string) (time.Time, bool, *apiError) {
+func queryTime(q *queryArgs, name string) (time.Time, bool, *apiError) {
 	v, ok, err := queryValue(q, name)
 	if err != nil || !ok {
 		return time.Time{}, false, err
@@ -77,7 +76,7 @@ func queryTime(q url.Values, name string) (time.Time, bool, *apiError) {
 }
 
 // queryEnum reads name, which must be one of allowed; "" when absent.
-func queryEnum(q url.Values, name string, allowed ...string) (string, *apiError) {
+func queryEnum(q *queryArgs, name string, allowed ...string) (string, *apiError) {
 	v, ok, err := queryValue(q, name)
 	if err != nil || !ok {
 		return "", err
@@ -89,7 +88,7 @@ func queryEnum(q url.Values, name string, allowed ...string) (string, *apiError)
 }
 
 // queryBool reads a boolean (true/false/1/0), def when absent.
-func queryBool(q url.Values, name string, def bool) (bool, *apiError) {
+func queryBool(q *queryArgs, name string, def bool) (bool, *apiError) {
 	v, ok, err := queryValue(q, name)
 	if err != nil || !ok {
 		return def, err
@@ -102,7 +101,7 @@ func queryBool(q url.Values, name string, def bool) (bool, *apiError) {
 }
 
 // queryEndpointID reads an optional endpoint id; "" when absent.
-func queryEndpointID(q url.Values, name string) (string, *apiError) {
+func queryEndpointID(q *queryArgs, name string) (string, *apiError) {
 	v, ok, err := queryValue(q, name)
 	if err != nil || !ok {
 		return "", err

@@ -53,10 +53,10 @@ type bodyQuery struct {
 // parseBodyQuery checks a presigned URL: a signature that must match, and
 // an expiry read from the server's clock.
 func (s *Server) parseBodyQuery(rc *reqCtx) (bodyQuery, *apiError) {
-	q := bodyQuery{msgID: rc.params["message_id"]}
-	no, errNo := strconv.Atoi(rc.params["attempt_no"])
-	exp, errExp := strconv.ParseInt(rc.query.Get("expires"), 10, 64)
-	sig := rc.query.Get("signature")
+	q := bodyQuery{msgID: rc.params.get("message_id")}
+	no, errNo := strconv.Atoi(rc.params.get("attempt_no"))
+	exp, errExp := strconv.ParseInt(rc.query.get("expires"), 10, 64)
+	sig := rc.query.get("signature")
 	if errNo != nil || errExp != nil || !hmac.Equal([]byte(sig), []byte(s.bodySignature(q.msgID, no, exp))) {
 		return q, &apiError{status: http.StatusForbidden, code: codeForbidden, msg: "the signature does not match"}
 	}

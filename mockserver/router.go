@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -16,8 +15,8 @@ type reqCtx struct {
 	seq    uint64
 	fam    family
 	key    Key
-	params map[string]string // path parameters by name
-	query  url.Values
+	params pathArgs  // path parameters by name
+	query  queryArgs // the parsed query, once route got that far
 	// rate is the request's standing against its key's budget (nil when
 	// rate limiting is off).
 	rate *rateState
@@ -39,34 +38,47 @@ type route struct {
 	pattern []string
 	scope   string // "" needs no key (presigned URLs)
 	h       handlerFunc
+	// params are the names of the pattern's "{name}" segments, in order
+	// ("" past the last).
+	params [maxPathParams]string
 }
 
 // newRoutes is the route table of a Server.
 func newRoutes() []route {
-	return []route{
-		{http.MethodGet, split("/v1/metrics/webhooks"), ScopeMetricsRead, (*Server).handleWebhookMetrics},
-		{http.MethodGet, split("/v1/metrics/messages"), ScopeMetricsRead, (*Server).handleMessageMetrics},
-		{http.MethodGet, split("/v1/logs"), ScopeLogsRead, (*Server).handleLogs},
-		{http.MethodGet, split("/v1/inbound-messages/{id}/attempts"), ScopeMessagesRead, (*Server).handleInboundAttempts},
-		{http.MethodGet, split("/v1/inbound-messages/{id}"), ScopeMessagesRead, (*Server).handleInboundMessage},
-		{http.MethodGet, split("/v1/messages/{id}/attempts"), ScopeMessagesRead, (*Server).handleOutboundAttempts},
-		{http.MethodGet, split("/api/v0/webhooks"), ScopeWebhookRead, (*Server).handleWebhookList},
-		{http.MethodPost, split("/api/v0/webhooks"), ScopeWebhookWrite, (*Server).handleWebhookCreate},
-		{http.MethodGet, split("/api/v0/webhooks/{webhook_id}"), ScopeWebhookRead, (*Server).handleWebhookGet},
-		{http.MethodPatch, split("/api/v0/webhooks/{webhook_id}"), ScopeWebhookWrite, (*Server).handleWebhookUpdate},
-		{http.MethodDelete, split("/api/v0/webhooks/{webhook_id}"), ScopeWebhookWrite, (*Server).handleWebhookDelete},
-		{http.MethodGet, split("/analytics/webhooks"), ScopeAnalyticsRead, (*Server).handleAnalytics},
-		{http.MethodGet, split(bodyPathPrefix + "{message_id}/{attempt_no}"), "", (*Server).handleResponseBody},
+	routes := []route{
+		{method: http.MethodGet, pattern: split("/v1/metrics/webhooks"), scope: ScopeMetricsRead, h: (*Server).handleWebhookMetrics},
+		{method: http.MethodGet, pattern: split("/v1/metrics/messages"), scope: ScopeMetricsRead, h: (*Server).handleMessageMetrics},
+		{method: http.MethodGet, pattern: split("/v1/logs"), scope: ScopeLogsRead, h: (*Server).handleLogs},
+		{method: http.MethodGet, pattern: split("/v1/inbound-messages/{id}/attempts"), scope: ScopeMessagesRead, h: (*Server).handleInboundAttempts},
+		{method: http.MethodGet, pattern: split("/v1/inbound-messages/{id}"), scope: ScopeMessagesRead, h: (*Server).handleInboundMessage},
+		{method: http.MethodGet, pattern: split("/v1/messages/{id}/attempts"), scope: ScopeMessagesRead, h: (*Server).handleOutboundAttempts},
+		{method: http.MethodGet, pattern: split("/api/v0/webhooks"), scope: ScopeWebhookRead, h: (*Server).handleWebhookList},
+		{method: http.MethodPost, pattern: split("/api/v0/webhooks"), scope: ScopeWebhookWrite, h: (*Server).handleWebhookCreate},
+		{method: http.MethodGet, pattern: split("/api/v0/webhooks/{webhook_id}"), scope: ScopeWebhookRead, h: (*Server).handleWebhookGet},
+		{method: http.MethodPatch, pattern: split("/api/v0/webhooks/{webhook_id}"), scope: ScopeWebhookWrite, h: (*Server).handleWebhookUpdate},
+		{method: http.MethodDelete, pattern: split("/api/v0/webhooks/{webhook_id}"), scope: ScopeWebhookWrite, h: (*Server).handleWebhookDelete},
+		{method: http.MethodGet, pattern: split("/analytics/webhooks"), scope: ScopeAnalyticsRead, h: (*Server).handleAnalytics},
+		{method: http.MethodGet, pattern: split(bodyPathPrefix + "{message_id}/{attempt_no}"), h: (*Server).handleResponseBody},
 	}
+	for i := range routes {
+		n := 0
+		for _, p := range routes[i].pattern {
+			if strings.HasPrefix(p, "{") {
+				routes[i].params[n] = p[1 : len(p)-1]
+				n++
+			}
+		}
+	}
+	return routes
 }
 
 func split(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
 
 // match returns the route for method and path, whether some route has the
 // path under another method (405), and the methods allowed for the path.
-// It compares the path's segments in place: the one allocation is the
-// parameters' map of a route that matches and has parameters.
-func (s *Server) match(method, path string) (*route, map[string]string, []string) {
+// It compares the path's segments in place and allocates nothing for a path
+// it serves.
+func (s *Server) match(method, path string) (*route, pathArgs, []string) {
 	path = strings.Trim(path, "/")
 	var allowed []string
 	for i := range s.routes {
@@ -75,11 +87,11 @@ func (s *Server) match(method, path string) (*route, map[string]string, []string
 			continue
 		}
 		if rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet) {
-			return rt, pathParams(rt.pattern, path), nil
+			return rt, pathParams(rt, path), nil
 		}
 		allowed = append(allowed, rt.method)
 	}
-	return nil, nil, allowed
+	return nil, pathArgs{}, allowed
 }
 
 // matchPattern reports whether path (trimmed of its outer slashes) has the
@@ -99,18 +111,40 @@ func matchPattern(pattern []string, path string) bool {
 	return true
 }
 
-// pathParams are the values of pattern's "{name}" segments in path, which
-// matchPattern matched; nil when the pattern has none.
-func pathParams(pattern []string, path string) map[string]string {
-	var params map[string]string
-	for _, p := range pattern {
+// maxPathParams is the most "{name}" segments a route's pattern has.
+const maxPathParams = 2
+
+// pathArgs are a route's path parameters, held in place: the names are the
+// route's, the values segments of the request's path.
+type pathArgs struct {
+	names  *[maxPathParams]string // nil when no route matched
+	values [maxPathParams]string
+}
+
+// get returns the value of the parameter name, "" when the route has none.
+func (p *pathArgs) get(name string) string {
+	if p.names == nil || name == "" {
+		return ""
+	}
+	for i, n := range p.names {
+		if n == name {
+			return p.values[i]
+		}
+	}
+	return ""
+}
+
+// pathParams are the values of rt's "{name}" segments in path, which
+// matchPattern matched; none when the pattern has none.
+func pathParams(rt *route, path string) pathArgs {
+	params := pathArgs{names: &rt.params}
+	n := 0
+	for _, p := range rt.pattern {
 		seg, rest, _ := strings.Cut(path, "/")
 		path = rest
 		if strings.HasPrefix(p, "{") {
-			if params == nil {
-				params = make(map[string]string, 2)
-			}
-			params[p[1:len(p)-1]] = seg
+			params.values[n] = seg
+			n++
 		}
 	}
 	return params
@@ -153,7 +187,7 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	w.ResponseWriter = rw
 	defer func() {
 		if !rc.recorded {
-			s.record(r, rc.query, w.status)
+			s.record(r, &rc.query, w.status)
 		}
 	}()
 	defer s.recoverPanic(w, rc)
@@ -260,10 +294,8 @@ func (s *Server) route(r *http.Request, rc *reqCtx) (*route, *apiError) {
 		}
 		rc.key = key
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+	if err := rc.query.parse(r.URL.RawQuery); err != nil {
 		return nil, invalid("query", "the query string is malformed")
 	}
-	rc.query = q
 	return rt, nil
 }

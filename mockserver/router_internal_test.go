@@ -52,7 +52,43 @@ func TestMatchPatternAgreesWithSplit(t *testing.T) {
 			if !assert.Equal(t, wantOK, ok, "%v on %q", rt.pattern, p) || !ok {
 				continue
 			}
-			assert.Equal(t, want, pathParams(rt.pattern, trimmed), "%v on %q", rt.pattern, p)
+			assert.Equal(t, want, pathParams(&rt, trimmed).toMap(), "%v on %q", rt.pattern, p)
+		}
+	}
+}
+
+// toMap is p as the map the router made before pathArgs; nil when empty.
+func (p pathArgs) toMap() map[string]string {
+	var m map[string]string
+	for i := range maxPathParams {
+		if p.names == nil || p.names[i] == "" {
+			break
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[p.names[i]] = p.values[i]
+	}
+	return m
+}
+
+// Every route's pattern fits pathArgs: at most maxPathParams "{name}"
+// segments, each named and each name given once.
+func TestRoutesFitPathArgs(t *testing.T) {
+	t.Parallel()
+	for _, rt := range newRoutes() {
+		var names []string
+		for _, p := range rt.pattern {
+			if strings.HasPrefix(p, "{") {
+				assert.NotContains(t, names, p, "%v", rt.pattern)
+				assert.Greater(t, len(p), len("{}"), "%v", rt.pattern)
+				names = append(names, p)
+			}
+		}
+		if assert.LessOrEqual(t, len(names), maxPathParams, "%v", rt.pattern) {
+			for i, n := range names {
+				assert.Equal(t, n[1:len(n)-1], rt.params[i], "%v", rt.pattern)
+			}
 		}
 	}
 }
@@ -66,10 +102,12 @@ func TestMatchRoutes(t *testing.T) {
 	if assert.NotNil(t, rt) {
 		assert.Equal(t, ScopeWebhookRead, rt.scope)
 	}
-	assert.Equal(t, map[string]string{"webhook_id": "ep_1"}, params)
+	assert.Equal(t, map[string]string{"webhook_id": "ep_1"}, params.toMap())
+	assert.Equal(t, "ep_1", params.get("webhook_id"))
+	assert.Empty(t, params.get("id"), "a parameter the route does not have")
 	rt, params, _ = s.match(http.MethodHead, "/v1/logs")
 	assert.NotNil(t, rt, "HEAD is served as GET")
-	assert.Nil(t, params, "no parameters, no map")
+	assert.Nil(t, params.toMap(), "no parameters")
 	rt, _, allowed := s.match(http.MethodPut, "/api/v0/webhooks/ep_1")
 	assert.Nil(t, rt)
 	assert.Equal(t, []string{http.MethodGet, http.MethodPatch, http.MethodDelete}, allowed)

@@ -169,7 +169,7 @@ type webhookUpdate struct {
 }
 
 func parseWebhookUpdate(r *http.Request, rc *reqCtx) (webhookUpdate, *apiError) {
-	u := webhookUpdate{id: rc.params["webhook_id"]}
+	u := webhookUpdate{id: rc.params.get("webhook_id")}
 	if err := checkWebhookID(u.id); err != nil {
 		return u, err
 	}
@@ -250,7 +250,7 @@ func (s *store) deleteWebhookLocked(orgID, id string) writeAnswer {
 // handleWebhookDelete serves DELETE /api/v0/webhooks/{webhook_id} (204).
 // Its messages stay in the logs and metrics; the webhook itself is gone.
 func (s *Server) handleWebhookDelete(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	id := rc.params["webhook_id"]
+	id := rc.params.get("webhook_id")
 	if err := checkWebhookID(id); err != nil {
 		s.writeError(w, rc, err)
 		return

@@ -89,15 +89,15 @@ type webhookGetQuery struct {
 }
 
 func parseWebhookGet(rc *reqCtx) (webhookGetQuery, *apiError) {
-	q := webhookGetQuery{id: rc.params["webhook_id"]}
+	q := webhookGetQuery{id: rc.params.get("webhook_id")}
 	if err := checkWebhookID(q.id); err != nil {
 		return q, err
 	}
-	include, err := queryBool(rc.query, "include_events", false)
+	include, err := queryBool(&rc.query, "include_events", false)
 	if err != nil {
 		return q, err
 	}
-	limit, err := queryInt(rc.query, "events_limit", hookscope.WebhookEventsDefaultLimit, 1, hookscope.WebhookEventsMaxLimit)
+	limit, err := queryInt(&rc.query, "events_limit", hookscope.WebhookEventsDefaultLimit, 1, hookscope.WebhookEventsMaxLimit)
 	if err != nil {
 		return q, err
 	}
@@ -147,10 +147,10 @@ type webhookListQuery struct {
 func (s *Server) parseWebhookList(rc *reqCtx) (webhookListQuery, *apiError) {
 	var q webhookListQuery
 	var err *apiError
-	if q.limit, err = queryInt(rc.query, "limit", hookscope.WebhooksDefaultLimit, 1, hookscope.WebhooksMaxLimit); err != nil {
+	if q.limit, err = queryInt(&rc.query, "limit", hookscope.WebhooksDefaultLimit, 1, hookscope.WebhooksMaxLimit); err != nil {
 		return q, err
 	}
-	q.after, q.hasAfter, err = s.cursorParam(rc.query, "webhooks", "")
+	q.after, q.hasAfter, err = s.cursorParam(&rc.query, "webhooks", "")
 	return q, err
 }
 
