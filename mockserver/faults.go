@@ -42,6 +42,7 @@ func (s *Server) InjectFault(f Fault) {
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
 	s.faults = append(s.faults, &activeFault{Fault: f, left: f.Times})
+	s.faultCount.Store(int32(len(s.faults)))
 }
 
 // ClearFaults removes every fault.
@@ -49,11 +50,15 @@ func (s *Server) ClearFaults() {
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
 	s.faults = nil
+	s.faultCount.Store(0)
 }
 
 // takeFault returns the first fault matching method and path, and uses up
 // one of its Times.
 func (s *Server) takeFault(method, path string) *Fault {
+	if s.faultCount.Load() == 0 {
+		return nil // no fault in force: no lock for the common request
+	}
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
 	for i, f := range s.faults {
@@ -65,6 +70,7 @@ func (s *Server) takeFault(method, path string) *Fault {
 			f.left--
 			if f.left <= 0 {
 				s.faults = slices.Delete(s.faults, i, i+1)
+				s.faultCount.Store(int32(len(s.faults)))
 			}
 		}
 		return &out
@@ -75,6 +81,9 @@ func (s *Server) takeFault(method, path string) *Fault {
 // hasFault reports whether a fault is pending for method and path, without
 // taking it.
 func (s *Server) hasFault(method, path string) bool {
+	if s.faultCount.Load() == 0 {
+		return false
+	}
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
 	return slices.ContainsFunc(s.faults, func(f *activeFault) bool {

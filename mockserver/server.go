@@ -124,7 +124,10 @@ type Server struct {
 	rate  rateLimiter
 
 	faultsMu sync.Mutex
-	faults   []*activeFault
+	// faultCount is len(faults), kept under faultsMu, read without it so
+	// that a request finds "no fault" without taking the lock.
+	faultCount atomic.Int32
+	faults     []*activeFault
 
 	journal journal
 

@@ -31,7 +31,9 @@ func deliveryStatsLocked(o *org, ep *endpoint, now time.Time) deliveryStatsResp 
 	st.SuccessfulDeliveries = ep.succeeded
 	st.FailedDeliveries = ep.failedAttempts
 	if !ep.lastAttempt.IsZero() {
-		st.LastDelivery = new(ep.lastAttempt)
+		// ep's own field, not a copy: the stats are encoded under the lock
+		// they were read under.
+		st.LastDelivery = &ep.lastAttempt
 	}
 	if ep.total > 0 {
 		st.SuccessRate = round2(float64(ep.succeeded) / float64(ep.total) * 100)
