@@ -29,35 +29,87 @@ type RecordedRequest struct {
 	Truncated bool
 }
 
-// journal is a ring of the last maxJournal requests, kept compact: a
-// request's query and header are one slice of name/value strings, and the
-// maps of RecordedRequest are made when Requests asks.
+// journal is a ring of the last maxJournal requests, kept compact: an
+// entry's strings are copied, back to back, into a buffer the entry's slot
+// owns and reuses when the ring comes round, so that journaling a request
+// allocates nothing once the ring is full and keeps none of the request's
+// memory alive; the maps of RecordedRequest are made when Requests asks.
 type journal struct {
 	mu   sync.Mutex
 	recs []journalRec
 	at   int // next slot when full
+	// kv is the name/value list an entry is built in before it is copied
+	// into its slot (under mu; cleared after, to hold no request strings).
+	kv []string
 }
 
 // journalRec is a RecordedRequest as the journal keeps it.
 type journalRec struct {
-	method, path string
-	// kv holds the kept query values, then the kept header values, each as
-	// a name and a value: kv[:nq] is the query's part.
-	kv        []string
+	// buf holds the method, the path, then the kept query values, then the
+	// kept header values, each as a name and a value, back to back; item i
+	// ends at ends[i].
+	buf  []byte
+	ends []int32
+	// nq is the number of items of the query's part (after method and
+	// path).
 	nq        int
 	status    int
 	truncated bool
 }
 
-func (j *journal) add(rec journalRec) {
+// item returns a copy of rec's item i.
+func (rec *journalRec) item(i int) string {
+	start := int32(0)
+	if i > 0 {
+		start = rec.ends[i-1]
+	}
+	return string(rec.buf[start:rec.ends[i]])
+}
+
+// set makes rec hold method, path and kv (nq of them the query's), in its
+// own buffers.
+func (rec *journalRec) set(method, path string, kv []string, nq, status int, truncated bool) {
+	size := len(method) + len(path)
+	for _, v := range kv {
+		size += len(v)
+	}
+	if cap(rec.buf) > 4*size && cap(rec.buf) > 1<<10 {
+		rec.buf = nil // a large entry's buffer is not kept for small ones
+	}
+	buf, ends := rec.buf[:0], rec.ends[:0]
+	buf = append(buf, method...)
+	ends = append(ends, int32(len(buf)))
+	buf = append(buf, path...)
+	ends = append(ends, int32(len(buf)))
+	for _, v := range kv {
+		buf = append(buf, v...)
+		ends = append(ends, int32(len(buf)))
+	}
+	*rec = journalRec{buf: buf, ends: ends, nq: nq, status: status, truncated: truncated}
+}
+
+// add journals r in the next slot: Authorization redacted, the path, q's
+// values (r's parsed query) and the header cut to the entry's bounds
+// (Truncated says so).
+func (j *journal) add(r *http.Request, q *queryArgs, status int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	b := entryBudget{left: maxEntryBytes}
+	path, _ := b.value(r.URL.Path)
+	kv := boundValues(&b, j.kv[:0], q)
+	nq := len(kv)
+	kv = boundHeader(&b, kv, r.Header)
+	var rec *journalRec
 	if len(j.recs) < maxJournal {
-		j.recs = append(j.recs, rec)
-		return
+		j.recs = append(j.recs, journalRec{})
+		rec = &j.recs[len(j.recs)-1]
+	} else {
+		rec = &j.recs[j.at]
+		j.at = (j.at + 1) % maxJournal
 	}
-	j.recs[j.at] = rec
-	j.at = (j.at + 1) % maxJournal
+	rec.set(cutUTF8(r.Method, 32), path, kv, nq, status, b.truncated)
+	clear(kv)
+	j.kv = kv[:0]
 }
 
 // list returns the requests oldest first.
@@ -65,33 +117,41 @@ func (j *journal) list() []RecordedRequest {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := make([]RecordedRequest, 0, len(j.recs))
-	for _, rec := range j.recs[j.at:] {
-		out = append(out, rec.recorded())
+	for i := range j.recs[j.at:] {
+		out = append(out, j.recs[j.at+i].recorded())
 	}
-	for _, rec := range j.recs[:j.at] {
-		out = append(out, rec.recorded())
+	for i := range j.recs[:j.at] {
+		out = append(out, j.recs[i].recorded())
 	}
 	return out
 }
 
-// recorded is rec as Requests reports it, with maps of its own.
+// recorded is rec as Requests reports it, with strings and maps of its own.
 func (rec *journalRec) recorded() RecordedRequest {
+	const first = 2 // method and path
+	n := len(rec.ends) - first
 	query := make(url.Values, min(rec.nq/2, 16))
 	for i := 0; i+1 < rec.nq; i += 2 {
-		query[rec.kv[i]] = append(query[rec.kv[i]], rec.kv[i+1])
+		k := rec.item(first + i)
+		query[k] = append(query[k], rec.item(first+i+1))
 	}
-	header := make(http.Header, min((len(rec.kv)-rec.nq)/2, 16))
-	for i := rec.nq; i+1 < len(rec.kv); i += 2 {
-		header[rec.kv[i]] = append(header[rec.kv[i]], rec.kv[i+1])
+	header := make(http.Header, min((n-rec.nq)/2, 16))
+	for i := rec.nq; i+1 < n; i += 2 {
+		k := rec.item(first + i)
+		header[k] = append(header[k], rec.item(first+i+1))
 	}
-	return RecordedRequest{Method: rec.method, Path: rec.path, Query: query, Header: header,
+	return RecordedRequest{Method: rec.item(0), Path: rec.item(1), Query: query, Header: header,
 		Status: rec.status, Truncated: rec.truncated}
 }
 
 // record journals r; q is its parsed query when the request got that far
 // (nil or not parsed: parse it here).
 func (s *Server) record(r *http.Request, q *queryArgs, status int) {
-	s.journal.add(journalEntry(r, q, status))
+	if q == nil || !q.parsed {
+		q = new(queryArgs)
+		_ = q.parse(r.URL.RawQuery)
+	}
+	s.journal.add(r, q, status)
 }
 
 // Requests returns the requests that reached the server, oldest first: the
@@ -151,33 +211,6 @@ func cutUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// journalEntry is r as the journal keeps it: Authorization redacted, path,
-// query and header cut to the entry's bounds (Truncated says so). q is r's
-// parsed query when the request got that far (nil or not parsed: parse it
-// here; a malformed query keeps the pairs that parse, as url.ParseQuery's
-// do).
-func journalEntry(r *http.Request, q *queryArgs, status int) journalRec {
-	b := entryBudget{left: maxEntryBytes}
-	path, _ := b.value(r.URL.Path)
-	if q == nil || !q.parsed {
-		q = new(queryArgs)
-		_ = q.parse(r.URL.RawQuery)
-	}
-	n := len(q.pairs())
-	for _, vs := range r.Header {
-		n += len(vs)
-	}
-	// At most maxEntryBytes/valueOverhead values fit, names included.
-	kv := make([]string, 0, 2*min(n, maxEntryBytes/valueOverhead))
-	kv = boundValues(&b, kv, q)
-	nq := len(kv)
-	kv = boundHeader(&b, kv, r.Header)
-	if len(kv) == 0 {
-		kv = nil
-	}
-	return journalRec{method: cutUTF8(r.Method, 32), path: path, kv: kv, nq: nq, status: status, truncated: b.truncated}
 }
 
 // boundValues appends q's values within b to kv, as name and value, names
