@@ -76,8 +76,10 @@ func (m *cursorMAC) tag() []byte {
 const cursorTagPrefix = "cursor\x00"
 
 // encodeCursor returns c's opaque wire form.
-func (s *Server) encodeCursor(c cursor) string {
-	id := s.id()
+func (s *Server) encodeCursor(c cursor) string { return s.id().encodeCursor(c) }
+
+// encodeCursor is c as a cursor string signed with id's secret.
+func (id *identity) encodeCursor(c cursor) string {
 	m := id.cursorMAC()
 	defer id.putCursorMAC(m)
 	m.buf = appendCursorJSON(append(m.buf[:0], cursorTagPrefix...), c)

@@ -62,17 +62,17 @@ const maxCachedRows = 10000
 
 // logsPage returns the JSON of the page of org's outbound messages that q
 // selects, `{"data":[` and its rows, newest first, comma-separated, and the
-// position of the page's last row, with more when more rows follow. The
-// page is built in b (from its start), or, when shared is set, it is a
-// page kept by the store's pageCache: read-only, the same bytes for every
-// request with the same page until the next write. The rows are encoded
-// under the read lock (an endpoint's URL may change).
-func (s *store) logsPage(b []byte, orgID string, q logsQuery) (page []byte, shared bool, last cursor, more bool, _ *apiError) {
+// page's next_cursor (signed with id's secret; nil when no rows follow).
+// The page is built in b (from its start), or, when shared is set, it is a
+// page kept by the store's pageCache: read-only, the same bytes and cursor
+// for every request with the same page until the next write. The rows are
+// encoded under the read lock (an endpoint's URL may change).
+func (s *store) logsPage(b []byte, orgID string, q logsQuery, id *identity) (page []byte, shared bool, next *string, _ *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgRead(orgID)
 	if q.endpointID != "" && o.endpoint(q.endpointID) == nil {
-		return b, false, cursor{}, false, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
+		return b, false, nil, notFound(hookscope.CodeEndpointNotFound, "endpoint not found")
 	}
 	fk := filterKey{ep: q.endpointID, status: q.status}
 	ms := o.outboundBy[fk]
@@ -86,21 +86,24 @@ func (s *store) logsPage(b []byte, orgID string, q logsQuery) (page []byte, shar
 	if q.hasBefore {
 		hi = min(hi, o.lowerBoundCursor(ms, q.before))
 	}
-	if hi-lo > q.limit {
-		m := o.msg(ms[hi-q.limit])
-		last, more = cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt, ID: uuidString(m.id)}, true
-	}
-	key := pageKey{o: o, version: s.mu.version, filter: fk, lo: lo, hi: hi, limit: q.limit}
+	// The cursor's filter is part of the page's key: two queries with the
+	// same rows but other filters (an end_time past the newest message, say)
+	// have cursors of their own.
+	key := pageKey{o: o, version: s.mu.version, id: id, filter: fk, cursorFilter: q.filter, lo: lo, hi: hi, limit: q.limit}
 	cached, keep := s.pages.get(&key)
 	if cached != nil {
-		return cached, true, last, more, nil
+		return cached.body, true, cached.next, nil
+	}
+	if hi-lo > q.limit {
+		m := o.msg(ms[hi-q.limit])
+		next = new(id.encodeCursor(cursor{Kind: "logs", Filter: q.filter, TimeNS: m.createdAt, ID: uuidString(m.id)}))
 	}
 	b = append(b[:0], `{"data":[`...)
 	b = o.appendLogRows(b, ms, lo, hi, q.limit)
 	if keep {
-		s.pages.put(&key, slices.Clip(slices.Clone(b)))
+		s.pages.put(&key, slices.Clip(slices.Clone(b)), next)
 	}
-	return b, false, last, more, nil
+	return b, false, next, nil
 }
 
 // appendLogRows appends the rows of ms[lo:hi], newest first, at most limit
@@ -139,13 +142,13 @@ func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		return
 	}
 	bp := getBuf()
-	page, shared, last, more, err := s.st.logsPage(*bp, rc.key.Org, q)
+	page, shared, next, err := s.st.logsPage(*bp, rc.key.Org, q, s.id())
 	if err != nil {
 		bufPool.Put(bp)
 		s.writeError(w, rc, err)
 		return
 	}
-	meta := listMeta{RequestID: rc.id, NextCursor: s.nextCursor(last, more), HasMore: more}
+	meta := listMeta{RequestID: rc.id, NextCursor: next, HasMore: next != nil}
 	if !shared {
 		writeList(w, bp, page, meta)
 		return

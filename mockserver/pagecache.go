@@ -31,21 +31,27 @@ const pageSlots = 16
 const maxCachedPage = 512 << 10
 
 // pageKey names one /v1/logs page exactly: the organization, the store's
-// version, the filter's message slice and the page's bounds in it. Two
-// requests with the same key are answered the same rows, byte for byte.
+// version, the filter's message slice and the page's bounds in it, and
+// what its next_cursor is made of (the server's identity, whose secret
+// signs it, and the filter the cursor is bound to). Two requests with the
+// same key are answered the same rows and cursor, byte for byte.
 type pageKey struct {
-	o       *org
-	version uint64
-	filter  filterKey
-	lo, hi  int
-	limit   int
+	o            *org
+	version      uint64
+	id           *identity
+	filter       filterKey
+	cursorFilter string
+	lo, hi       int
+	limit        int
 }
 
 // cachedPage is one slot of a pageCache: a page seen once (body nil), or
-// its encoding, `{"data":[` and its rows, shared read-only.
+// its encoding, `{"data":[` and its rows, and its next_cursor (nil on the
+// last page), shared read-only.
 type cachedPage struct {
 	key  pageKey
 	body []byte
+	next *string
 }
 
 // pageCache keeps the encoding of /v1/logs pages that are asked for again
@@ -68,21 +74,25 @@ func (c *pageCache) slot(k *pageKey) *atomic.Pointer[cachedPage] {
 	return &c.slots[maphash.Comparable(c.seed, *k)%pageSlots]
 }
 
-// get returns the kept encoding of page k, or nil; keep reports whether
-// the caller should put k's encoding once built (k was seen before).
-func (c *pageCache) get(k *pageKey) (body []byte, keep bool) {
+// get returns the kept page k, or nil; keep reports whether the caller
+// should put k's encoding once built (k was seen before).
+func (c *pageCache) get(k *pageKey) (page *cachedPage, keep bool) {
 	p := c.slot(k).Load()
 	if p == nil || p.key != *k {
 		c.slot(k).Store(&cachedPage{key: *k}) // seen once
 		return nil, false
 	}
-	return p.body, p.body == nil
+	if p.body == nil {
+		return nil, true
+	}
+	return p, false
 }
 
-// put keeps body as the encoding of page k; body must not change after.
-func (c *pageCache) put(k *pageKey, body []byte) {
+// put keeps body and next as page k's encoding and next_cursor; neither
+// may change after.
+func (c *pageCache) put(k *pageKey, body []byte, next *string) {
 	if len(body) > maxCachedPage {
 		return
 	}
-	c.slot(k).Store(&cachedPage{key: *k, body: body})
+	c.slot(k).Store(&cachedPage{key: *k, body: body, next: next})
 }

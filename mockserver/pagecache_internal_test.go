@@ -146,20 +146,77 @@ func TestPageCacheBounded(t *testing.T) {
 	t.Parallel()
 	c := newPageCache()
 	k := pageKey{limit: 500, hi: 1}
-	_, keep := c.get(&k)
+	p, keep := c.get(&k)
+	require.Nil(t, p)
 	require.False(t, keep, "seen once")
 	_, keep = c.get(&k)
 	require.True(t, keep, "seen twice")
-	c.put(&k, make([]byte, maxCachedPage+1))
-	body, _ := c.get(&k)
-	assert.Nil(t, body, "a page over the bound is not kept")
-	c.put(&k, []byte(`{"data":[`))
-	body, keep = c.get(&k)
-	assert.Equal(t, `{"data":[`, string(body))
+	c.put(&k, make([]byte, maxCachedPage+1), nil)
+	p, _ = c.get(&k)
+	assert.Nil(t, p, "a page over the bound is not kept")
+	c.put(&k, []byte(`{"data":[`), new("next"))
+	p, keep = c.get(&k)
+	require.NotNil(t, p)
+	assert.Equal(t, `{"data":[`, string(p.body))
+	assert.Equal(t, "next", *p.next)
 	assert.False(t, keep)
 	k.version++
-	body, _ = c.get(&k)
-	assert.Nil(t, body, "another version is another page")
+	p, _ = c.get(&k)
+	assert.Nil(t, p, "another version is another page")
+}
+
+// A kept page's next_cursor is the one computed for its query: two queries
+// with the same rows but other filters (an end_time past the newest
+// message) each get a cursor bound to their own filters, and reading every
+// page twice, the second time from the cache, gives the same cursors, each
+// accepted for the next page.
+func TestLogsPageCacheKeepsEachQuerysCursor(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return now }))
+	type page struct {
+		Data []struct {
+			ID string `json:"message_id"`
+		} `json:"data"`
+		Meta struct {
+			NextCursor *string `json:"next_cursor"`
+			HasMore    bool    `json:"has_more"`
+		} `json:"meta"`
+	}
+	get := func(path string) page {
+		t.Helper()
+		var p page
+		require.NoError(t, json.Unmarshal(serveTest(t, s, http.MethodGet, path, ""), &p))
+		return p
+	}
+	for _, base := range []string{"/v1/logs?limit=40", "/v1/logs?limit=40&end_time=2030-01-01T00:00:00Z"} {
+		for range 3 { // the third from the cache
+			first := get(base)
+			require.True(t, first.Meta.HasMore)
+			require.NotNil(t, first.Meta.NextCursor)
+			second := get(base + "&cursor=" + *first.Meta.NextCursor) // 2xx: the cursor fits this query
+			assert.NotEqual(t, first.Data[0].ID, second.Data[0].ID)
+		}
+	}
+	// Every page twice: the same cursors, all accepted.
+	walk := func() []string {
+		var cursors []string
+		path := "/v1/logs?limit=50"
+		for {
+			p := get(path)
+			if p.Meta.NextCursor == nil {
+				assert.False(t, p.Meta.HasMore)
+				return cursors
+			}
+			assert.True(t, p.Meta.HasMore)
+			cursors = append(cursors, *p.Meta.NextCursor)
+			path = "/v1/logs?limit=50&cursor=" + *p.Meta.NextCursor
+		}
+	}
+	once, again := walk(), walk()
+	require.Len(t, once, 5)
+	assert.Equal(t, once, again)
+	assert.Equal(t, once, walk(), "a third pass, pages kept")
 }
 
 // Readers of the newest page and writers of new messages at once: every
