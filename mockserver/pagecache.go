@@ -96,3 +96,57 @@ func (c *pageCache) put(k *pageKey, body []byte, next *string) {
 	}
 	c.slot(k).Store(&cachedPage{key: *k, body: body, next: next})
 }
+
+// answerSlots is the number of webhook answers a store keeps.
+const answerSlots = 16
+
+// maxCachedAnswer is the largest webhook answer a store keeps (one with 50
+// recent events is about 15 KB).
+const maxCachedAnswer = 64 << 10
+
+// answerKey names a webhook answer up to the clock: the webhook, the
+// store's version and the events limit.
+type answerKey struct {
+	ep      *endpoint
+	version uint64
+	events  int
+}
+
+// cachedAnswer is a kept webhook answer and the times it holds for.
+type cachedAnswer struct {
+	key  answerKey
+	span timeSpan
+	body []byte
+}
+
+// answerCache keeps the JSON of webhooks asked for again (a dashboard
+// polling one webhook), each with the span of clock times its
+// delivery_stats hold for (see deliveryStatsSpan). It is direct-mapped and
+// bounded (answerSlots × maxCachedAnswer); a write to the store makes every
+// kept answer stale (its key holds the version).
+type answerCache struct {
+	seed  maphash.Seed
+	slots [answerSlots]atomic.Pointer[cachedAnswer]
+}
+
+func newAnswerCache() *answerCache { return &answerCache{seed: maphash.MakeSeed()} }
+
+func (c *answerCache) slot(k *answerKey) *atomic.Pointer[cachedAnswer] {
+	return &c.slots[maphash.Comparable(c.seed, *k)%answerSlots]
+}
+
+// get returns the answer kept for k, or nil.
+func (c *answerCache) get(k *answerKey) *cachedAnswer {
+	if a := c.slot(k).Load(); a != nil && a.key == *k {
+		return a
+	}
+	return nil
+}
+
+// put keeps body as k's answer over span; body must not change after.
+func (c *answerCache) put(k *answerKey, span timeSpan, body []byte) {
+	if len(body) > maxCachedAnswer {
+		return
+	}
+	c.slot(k).Store(&cachedAnswer{key: *k, span: span, body: body})
+}

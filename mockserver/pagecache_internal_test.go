@@ -293,3 +293,69 @@ func TestWebhookEncodingFollowsWrites(t *testing.T) {
 	assert.Contains(t, before, `"isActive":false`)
 	assert.Contains(t, before, `"event_types":["invoice.paid"]`)
 }
+
+// The span deliveryStatsSpan gives holds what it says: at any time in it
+// the stats are the same, for every endpoint, at times around the
+// generated history's messages and failed attempts.
+func TestDeliveryStatsSpanHolds(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(11), WithMessages(800), WithClock(func() time.Time { return now }))
+	s.st.mu.RLock()
+	defer s.st.mu.RUnlock()
+	o := s.st.orgs[s.DefaultOrgID()]
+	spans := 0
+	for _, ep := range o.endpoints {
+		for at := now.Add(-50 * time.Hour); at.Before(now.Add(26 * time.Hour)); at = at.Add(37 * time.Minute) {
+			st, span := deliveryStatsSpan(o, ep, at)
+			require.True(t, span.holds(at.UnixNano()), "the span holds its own time")
+			for _, t2 := range []int64{span.from, span.until - 1, span.from/2 + span.until/2} {
+				if t2 < at.UnixNano()-int64(100*time.Hour) || t2 > at.UnixNano()+int64(100*time.Hour) {
+					continue // an open end
+				}
+				assert.Equal(t, st, deliveryStatsLocked(o, ep, time.Unix(0, t2).UTC()), "%s at %v, span time %d", ep.name, at, t2)
+			}
+			if span.until-span.from < int64(100*time.Hour) {
+				spans++
+			}
+		}
+	}
+	require.Positive(t, spans, "finite spans were checked")
+}
+
+// A webhook asked for at many clock times, the clock moving without any
+// write: every answer, served from the answer cache while its span holds,
+// is the one computed afresh at that time.
+func TestWebhookAnswerFollowsTheClock(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	s := NewHandler(WithSeed(12), WithMessages(1500), WithClock(clock))
+	id := s.EndpointIDs("")[0]
+	for _, eid := range s.EndpointIDs("") { // the busiest webhook
+		if len(s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{ep: eid}]) > len(s.st.orgs[s.DefaultOrgID()].outboundBy[filterKey{ep: id}]) {
+			id = eid
+		}
+	}
+	path := "/api/v0/webhooks/" + id + "?include_events=true"
+	hits := 0
+	for step := range 400 {
+		at := clock()
+		s.st.mu.RLock()
+		o := s.st.orgs[s.DefaultOrgID()]
+		ep := o.endpoint(id)
+		want := string(appendWebhookLocked(nil, o, ep, at, hookscope.WebhookEventsDefaultLimit)) + "\n"
+		if a := s.st.answers.get(&answerKey{ep: ep, version: s.st.mu.version, events: hookscope.WebhookEventsDefaultLimit}); a != nil && a.span.holds(at.UnixNano()) {
+			hits++ // the answer kept at an earlier time still holds
+		}
+		s.st.mu.RUnlock()
+		require.Equal(t, want, string(serveTest(t, s, http.MethodGet, path, "")), "step %d at %v", step, at)
+		require.Equal(t, want, string(serveTest(t, s, http.MethodGet, path, "")), "step %d at %v, again", step, at)
+		mu.Lock()
+		now = now.Add(time.Duration(step%7+1) * 3 * time.Minute)
+		mu.Unlock()
+	}
+	t.Logf("%d of 400 clock steps answered from an answer kept at an earlier time", hits)
+	assert.Greater(t, hits, 40, "answers are kept across clock steps")
+}

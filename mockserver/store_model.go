@@ -39,6 +39,8 @@ type store struct {
 	none *org
 	// pages keeps /v1/logs pages asked for again, until the next write.
 	pages *pageCache
+	// answers keeps webhook answers asked for again, until the next write.
+	answers *answerCache
 	// base, while set, means orgs, keys and oddIDs are a generated base
 	// that other Servers share, read-only: a write first calls ownLocked,
 	// which builds the store's own copy with base and clears it.
@@ -54,12 +56,13 @@ type msgAt struct {
 
 func newStore(rng *rand.Rand) *store {
 	return &store{
-		orgs:   make(map[string]*org),
-		keys:   make(map[string]Key),
-		oddIDs: make(map[[16]byte]msgAt),
-		rng:    rng,
-		none:   newOrg(""),
-		pages:  newPageCache(),
+		orgs:    make(map[string]*org),
+		keys:    make(map[string]Key),
+		oddIDs:  make(map[[16]byte]msgAt),
+		rng:     rng,
+		none:    newOrg(""),
+		pages:   newPageCache(),
+		answers: newAnswerCache(),
 	}
 }
 

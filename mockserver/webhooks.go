@@ -1,7 +1,9 @@
 package mockserver
 
 import (
+	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
@@ -25,6 +27,16 @@ func webhookFieldsLocked(o *org, ep *endpoint, now time.Time) webhookResp {
 // aggregates and binary searches in its time-ordered messages and failed
 // attempts: no scan of messages. See the package doc for the definitions.
 func deliveryStatsLocked(o *org, ep *endpoint, now time.Time) deliveryStatsResp {
+	st, _ := deliveryStatsSpan(o, ep, now)
+	return st
+}
+
+// deliveryStatsSpan is deliveryStatsLocked with the times (unix ns) over
+// which the stats stay what they are at now, for the same records: only
+// the two 24-hour counts depend on the clock, and they change only when a
+// message or a failed attempt enters the window (at its own time) or leaves
+// it (24 hours after).
+func deliveryStatsSpan(o *org, ep *endpoint, now time.Time) (deliveryStatsResp, timeSpan) {
 	o.aggregated()
 	var st deliveryStatsResp
 	st.TotalEvents = ep.total
@@ -41,15 +53,52 @@ func deliveryStatsLocked(o *org, ep *endpoint, now time.Time) deliveryStatsResp 
 	if ep.latencyN > 0 {
 		st.AverageResponseTime = round2(float64(ep.latencySum) / float64(ep.latencyN))
 	}
+	const day = int64(24 * time.Hour)
+	span := timeSpan{from: math.MinInt64, until: math.MaxInt64}
 	ms := o.outboundBy[filterKey{ep: ep.id}]
+	created := func(i int) int64 { return o.msg(ms[i]).createdAt }
 	dayAgo := now.Add(-24 * time.Hour)
-	st.Last24hEvents = int64(o.firstAfter(ms, now) - o.firstAfter(ms, dayAgo))
+	inNow, inDayAgo := o.firstAfter(ms, now), o.firstAfter(ms, dayAgo)
+	st.Last24hEvents = int64(inNow - inDayAgo)
+	span.narrow(len(ms), inNow, 0, created)
+	span.narrow(len(ms), inDayAgo, day, created)
 	after := func(t int64) int {
 		return sort.Search(len(ep.failTimes), func(i int) bool { return ep.failTimes[i] > t })
 	}
-	st.Last24hFailures = int64(after(now.UnixNano()) - after(dayAgo.UnixNano()))
-	return st
+	failed := func(i int) int64 { return ep.failTimes[i] }
+	fNow, fDayAgo := after(now.UnixNano()), after(dayAgo.UnixNano())
+	st.Last24hFailures = int64(fNow - fDayAgo)
+	span.narrow(len(ep.failTimes), fNow, 0, failed)
+	span.narrow(len(ep.failTimes), fDayAgo, day, failed)
+	return st, span
 }
+
+// timeSpan is the times [from, until) (unix ns) over which an answer that
+// depends on the clock stays the same.
+type timeSpan struct{ from, until int64 }
+
+// narrow narrows s to the times at which a count of the n sorted times
+// at(0..n-1), shifted by shift, stays k: the count of those at or before
+// a time t+… is k from at(k-1)+shift up to at(k)+shift.
+func (s *timeSpan) narrow(n, k int, shift int64, at func(int) int64) {
+	// Saturated: a time within shift of the largest int64 (past 2262) must
+	// not wrap around to a span that holds too much.
+	plus := func(t int64) int64 {
+		if t > math.MaxInt64-shift {
+			return math.MaxInt64
+		}
+		return t + shift
+	}
+	if k > 0 {
+		s.from = max(s.from, plus(at(k-1)))
+	}
+	if k < n {
+		s.until = min(s.until, plus(at(k)))
+	}
+}
+
+// holds reports whether s holds t.
+func (s timeSpan) holds(t int64) bool { return s.from <= t && t < s.until }
 
 // recentEvent is m as a webhook's recent event: delivered (succeeded),
 // failed (failed_permanent) or pending (anything else), with its last attempt.
@@ -109,17 +158,33 @@ func parseWebhookGet(rc *reqCtx) (webhookGetQuery, *apiError) {
 	return q, nil
 }
 
-// appendWebhook appends org's live webhook id as GET answers it, with its
-// newest events (at most events); false when there is no such webhook.
-func (s *store) appendWebhook(b []byte, orgID, id string, now time.Time, events int) ([]byte, bool) {
+// webhookAnswer returns org's live webhook id as GET answers it at now,
+// with its newest events (at most events), and false when there is no such
+// webhook. The answer is built in b, or, with shared set, it is one kept by
+// the store's answer cache: read-only, the same bytes for every request of
+// that webhook and events limit at a time within the span the answer holds
+// for, until the next write.
+func (s *store) webhookAnswer(b []byte, orgID, id string, now time.Time, events int) (answer []byte, shared, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgRead(orgID)
 	ep := o.endpoint(id)
 	if ep == nil {
-		return b, false
+		return b, false, false
 	}
-	return appendWebhookRLocked(b, o, ep, now, events, s.mu.version), true
+	key := answerKey{ep: ep, version: s.mu.version, events: events}
+	nowNS := now.UnixNano()
+	if a := s.answers.get(&key); a != nil && a.span.holds(nowNS) {
+		return a.body, true, true
+	}
+	enc := ep.encoding(s.mu.version)
+	b = append(b, enc.head...)
+	st, span := deliveryStatsSpan(o, ep, now)
+	b = appendDeliveryStats(b, &st)
+	b = append(b, enc.app...)
+	b = o.appendRecentEvents(b, ep, events)
+	s.answers.put(&key, span, slices.Clip(slices.Clone(b)))
+	return b, false, true
 }
 
 // handleWebhookGet serves GET /api/v0/webhooks/{webhook_id}.
@@ -130,14 +195,26 @@ func (s *Server) handleWebhookGet(w http.ResponseWriter, r *http.Request, rc *re
 		return
 	}
 	bp := getBuf()
-	b, ok := s.st.appendWebhook((*bp)[:0], rc.key.Org, q.id, s.now(), q.events)
+	b, shared, ok := s.st.webhookAnswer((*bp)[:0], rc.key.Org, q.id, s.now(), q.events)
 	if !ok {
 		bufPool.Put(bp)
 		s.writeError(w, rc, errWebhookNotFound)
 		return
 	}
-	writeBuf(w, http.StatusOK, bp, b)
+	if !shared {
+		writeBuf(w, http.StatusOK, bp, b)
+		return
+	}
+	// A kept answer is shared: written as it is, never appended to.
+	bufPool.Put(bp)
+	setJSONContentType(w)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	_, _ = w.Write(newline)
 }
+
+// newline ends every JSON answer.
+var newline = []byte{'\n'}
 
 // webhookListQuery is a parsed GET /api/v0/webhooks.
 type webhookListQuery struct {
