@@ -19,8 +19,8 @@ const (
 // batch that reaches max bytes is written at once. Under load that is one
 // write to the log for hundreds of requests instead of one each. Flush
 // writes what waits; serve calls it once the server has stopped, so no
-// line is lost on a clean stop (a killed process loses at most the last
-// delay of lines).
+// line is lost on a clean stop (a process killed, or ended by a second
+// signal, loses at most the last delay of lines).
 //
 // Each Write is a whole line (the access log writes one line per call), so
 // lines are never split between batches.

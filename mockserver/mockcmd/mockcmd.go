@@ -21,7 +21,8 @@
 //
 // The access log (-log text or json, on stderr) is written in batches: a
 // line appears at most 50 ms after its request, and every line is written
-// before the process exits on a signal.
+// before the process exits after SIGINT or SIGTERM (a second signal, which
+// ends it at once, or SIGKILL may lose the last 50 ms of lines).
 package mockcmd
 
 import (
