@@ -98,6 +98,7 @@ func (s *store) replace(n *store) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.orgs, s.keys, s.oddIDs, s.rng, s.base = n.orgs, n.keys, n.oddIDs, n.rng, n.base
+	s.dropKeptLocked()
 }
 
 // Message directions of MessageQuery.

@@ -105,4 +105,5 @@ func (s *store) ownLocked() {
 	}
 	n := s.base()
 	s.orgs, s.keys, s.oddIDs, s.rng, s.base = n.orgs, n.keys, n.oddIDs, n.rng, nil
+	s.dropKeptLocked()
 }

@@ -22,6 +22,14 @@ func (l *storeLock) Lock() {
 	l.version++
 }
 
+// dropKeptLocked empties the store's page and answer caches when its
+// records are swapped (Reset, Restore, a first write on a shared base): a
+// kept entry names the organization or webhook it was computed from, and
+// must not keep records the store no longer holds alive. s.mu is held.
+func (s *store) dropKeptLocked() {
+	s.pages, s.answers = newPageCache(), newAnswerCache()
+}
+
 // pageSlots is the number of /v1/logs pages a store keeps encoded.
 const pageSlots = 16
 

@@ -359,3 +359,46 @@ func TestWebhookAnswerFollowsTheClock(t *testing.T) {
 	t.Logf("%d of 400 clock steps answered from an answer kept at an earlier time", hits)
 	assert.Greater(t, hits, 40, "answers are kept across clock steps")
 }
+
+// Reset and Restore swap the store's records: the caches keep nothing of
+// the records they replaced (an entry names its organization or webhook,
+// which would stay alive with it).
+func TestCachesDroppedWithTheRecords(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return now }))
+	var snap bytes.Buffer
+	require.NoError(t, s.Snapshot(&snap))
+	kept := func() (pages, answers int) {
+		s.st.mu.RLock()
+		defer s.st.mu.RUnlock()
+		for i := range s.st.pages.slots {
+			if s.st.pages.slots[i].Load() != nil {
+				pages++
+			}
+		}
+		for i := range s.st.answers.slots {
+			if s.st.answers.slots[i].Load() != nil {
+				answers++
+			}
+		}
+		return pages, answers
+	}
+	fill := func() {
+		for range 2 {
+			serveTest(t, s, http.MethodGet, "/v1/logs?limit=20", "")
+			serveTest(t, s, http.MethodGet, "/api/v0/webhooks/"+s.EndpointIDs("")[0], "")
+		}
+		p, a := kept()
+		require.Positive(t, p)
+		require.Positive(t, a)
+	}
+	fill()
+	s.Reset()
+	p, a := kept()
+	assert.Zero(t, p+a, "nothing kept after Reset")
+	fill()
+	require.NoError(t, s.Restore(bytes.NewReader(snap.Bytes())))
+	p, a = kept()
+	assert.Zero(t, p+a, "nothing kept after Restore")
+}
