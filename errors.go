@@ -102,7 +102,8 @@ type APIError struct {
 	Code string
 	// Message is the human-readable message.
 	Message string
-	// RequestID is the envelope's request id, else the X-Request-Id header.
+	// RequestID is the envelope's request id, else (none, or nothing
+	// printable in it) the X-Request-Id header's.
 	RequestID string
 	// Details holds the envelope's "details" object (metrics errors), such as
 	// max_granularity or max_buckets and requested_buckets.
@@ -284,11 +285,13 @@ func decodeAPIError(resp *http.Response, body io.Reader, key string) *APIError {
 			e.Message = "error body larger than the client's limit"
 		}
 	}
-	if e.RequestID == "" {
-		e.RequestID = resp.Header.Get("X-Request-Id")
-	}
 	e.RateLimit = parseRateLimit(resp.Header)
 	e.sanitize(key)
+	if e.RequestID == "" {
+		// The body gave none, or nothing printable once cleaned: the
+		// header's, cleaned alike.
+		e.RequestID = cleanText(maskKey(resp.Header.Get("X-Request-Id"), key), maxErrorIDBytes)
+	}
 	return e
 }
 

@@ -208,6 +208,14 @@ func TestAPIErrorRequestIDFallsBackToHeader(t *testing.T) {
 	apiErr, ok = errors.AsType[*hookscope.APIError](err)
 	require.True(t, ok)
 	assert.Equal(t, "req_meta", apiErr.RequestID, "the body's request id wins")
+
+	// A body id with nothing printable (found by FuzzDecodeAPIError) gives
+	// way to the header's instead of leaving none.
+	f.on(http.MethodGet, "/v1/metrics/webhooks", respond(400, "{\"error\":{\"code\":\"INVALID_REQUEST\",\"message\":\"m\",\"request_id\":\"\u007f \\t\"}}", "X-Request-Id", "req_hdr_\u001b[2J"))
+	_, err = c.Metrics.Webhooks(context.Background(), &hookscope.WebhookMetricsParams{Metric: hookscope.MetricDelivered})
+	apiErr, ok = errors.AsType[*hookscope.APIError](err)
+	require.True(t, ok)
+	assert.Equal(t, "req_hdr_ [2J", apiErr.RequestID, "the header's id, cleaned")
 }
 
 func TestNonEnvelopeErrorBodies(t *testing.T) {
