@@ -196,14 +196,15 @@ func appendWebhookLocked(b []byte, o *org, ep *endpoint, now time.Time, events i
 // appendWebhookRLocked is appendWebhookLocked for the read paths (under
 // the store's read lock, never the write lock): the fields that do not
 // depend on now are copied from ep's encoding kept at the store's version,
-// encoded first if need be.
-func appendWebhookRLocked(b []byte, o *org, ep *endpoint, now time.Time, events int, version uint64) []byte {
+// encoded first if need be. It also returns the span of clock times over
+// which the answer stays the same (see deliveryStatsSpan).
+func appendWebhookRLocked(b []byte, o *org, ep *endpoint, now time.Time, events int, version uint64) ([]byte, timeSpan) {
 	enc := ep.encoding(version)
 	b = append(b, enc.head...)
-	st := deliveryStatsLocked(o, ep, now)
+	st, span := deliveryStatsSpan(o, ep, now)
 	b = appendDeliveryStats(b, &st)
 	b = append(b, enc.app...)
-	return o.appendRecentEvents(b, ep, events)
+	return o.appendRecentEvents(b, ep, events), span
 }
 
 // webhookEncoding is the JSON of an endpoint's fields that do not depend

@@ -159,7 +159,9 @@ func TestAppendRowsMatchEncodingJSON(t *testing.T) {
 				require.Equal(t, marshal(t, wh), string(appendWebhook(nil, &wh)), "webhook %s", ep.name)
 				for range 2 { // encoding, then from the cache
 					require.Equal(t, marshal(t, wh), string(appendWebhookLocked(nil, o, ep, at, events)), "webhook %s", ep.name)
-					require.Equal(t, marshal(t, wh), string(appendWebhookRLocked(nil, o, ep, at, events, 7)), "webhook %s, its kept encoding", ep.name)
+					kept, span := appendWebhookRLocked(nil, o, ep, at, events, 7)
+					require.Equal(t, marshal(t, wh), string(kept), "webhook %s, its kept encoding", ep.name)
+					require.True(t, span.holds(at.UnixNano()), "webhook %s: its span holds its time", ep.name)
 				}
 			}
 		}

@@ -177,12 +177,7 @@ func (s *store) webhookAnswer(b []byte, orgID, id string, now time.Time, events 
 	if a := s.answers.get(&key); a != nil && a.span.holds(nowNS) {
 		return a.body, true, true
 	}
-	enc := ep.encoding(s.mu.version)
-	b = append(b, enc.head...)
-	st, span := deliveryStatsSpan(o, ep, now)
-	b = appendDeliveryStats(b, &st)
-	b = append(b, enc.app...)
-	b = o.appendRecentEvents(b, ep, events)
+	b, span := appendWebhookRLocked(b, o, ep, now, events, s.mu.version)
 	s.answers.put(&key, span, slices.Clip(slices.Clone(b)))
 	return b, false, true
 }
@@ -254,7 +249,7 @@ func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, no
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendWebhookRLocked(b, o, ep, now, 0, s.mu.version)
+		b, _ = appendWebhookRLocked(b, o, ep, now, 0, s.mu.version)
 	}
 	if hi == len(eps) {
 		return b, cursor{}, false
