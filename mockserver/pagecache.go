@@ -30,10 +30,24 @@ func (s *store) dropKeptLocked() {
 	s.pages, s.answers = newPageCache(), newAnswerCache()
 }
 
-// pageSlots is the number of /v1/logs pages a store keeps encoded.
-const pageSlots = 16
+// cacheSlots is the number of entries of a store's page cache and of its
+// answer cache.
+const cacheSlots = 16
 
-// maxCachedPage is the largest encoded page a store keeps: 16 pages of at
+// directMapped is the storage of pageCache and answerCache: cacheSlots
+// slots of one entry each, an entry taking the slot its key hashes to (a
+// newer entry replaces the slot's older one), read and written without a
+// lock.
+type directMapped[K comparable, E any] struct {
+	seed  maphash.Seed
+	slots [cacheSlots]atomic.Pointer[E]
+}
+
+func (d *directMapped[K, E]) slot(k *K) *atomic.Pointer[E] {
+	return &d.slots[maphash.Comparable(d.seed, *k)%cacheSlots]
+}
+
+// maxCachedPage is the largest encoded page a store keeps: cacheSlots (16) pages of at
 // most 512 KiB bound a store's page cache to 8 MiB (a 500-row page of the
 // generated data is about 140 KB).
 const maxCachedPage = 512 << 10
@@ -69,17 +83,14 @@ type cachedPage struct {
 // the same store version, not the first: a client reading a large history
 // once, page after page, does not pay for a copy of every page. The cache
 // is direct-mapped (a page takes the slot its key hashes to) and bounded
-// (pageSlots × maxCachedPage); a write to the store makes every kept page
+// (cacheSlots × maxCachedPage); a write to the store makes every kept page
 // stale, since its key holds the version the page was computed at.
 type pageCache struct {
-	seed  maphash.Seed
-	slots [pageSlots]atomic.Pointer[cachedPage]
+	directMapped[pageKey, cachedPage]
 }
 
-func newPageCache() *pageCache { return &pageCache{seed: maphash.MakeSeed()} }
-
-func (c *pageCache) slot(k *pageKey) *atomic.Pointer[cachedPage] {
-	return &c.slots[maphash.Comparable(c.seed, *k)%pageSlots]
+func newPageCache() *pageCache {
+	return &pageCache{directMapped[pageKey, cachedPage]{seed: maphash.MakeSeed()}}
 }
 
 // get returns the kept page k, or nil; keep reports whether the caller
@@ -105,9 +116,6 @@ func (c *pageCache) put(k *pageKey, body []byte, next *string) {
 	c.slot(k).Store(&cachedPage{key: *k, body: body, next: next})
 }
 
-// answerSlots is the number of webhook answers a store keeps.
-const answerSlots = 16
-
 // maxCachedAnswer is the largest webhook answer a store keeps (one with 50
 // recent events is about 15 KB).
 const maxCachedAnswer = 64 << 10
@@ -130,17 +138,14 @@ type cachedAnswer struct {
 // answerCache keeps the JSON of webhooks asked for again (a dashboard
 // polling one webhook), each with the span of clock times its
 // delivery_stats hold for (see deliveryStatsSpan). It is direct-mapped and
-// bounded (answerSlots × maxCachedAnswer); a write to the store makes every
+// bounded (cacheSlots × maxCachedAnswer); a write to the store makes every
 // kept answer stale (its key holds the version).
 type answerCache struct {
-	seed  maphash.Seed
-	slots [answerSlots]atomic.Pointer[cachedAnswer]
+	directMapped[answerKey, cachedAnswer]
 }
 
-func newAnswerCache() *answerCache { return &answerCache{seed: maphash.MakeSeed()} }
-
-func (c *answerCache) slot(k *answerKey) *atomic.Pointer[cachedAnswer] {
-	return &c.slots[maphash.Comparable(c.seed, *k)%answerSlots]
+func newAnswerCache() *answerCache {
+	return &answerCache{directMapped[answerKey, cachedAnswer]{seed: maphash.MakeSeed()}}
 }
 
 // get returns the answer kept for k, or nil.
