@@ -200,16 +200,10 @@ func (s *Server) handleWebhookGet(w http.ResponseWriter, r *http.Request, rc *re
 		writeBuf(w, http.StatusOK, bp, b)
 		return
 	}
-	// A kept answer is shared: written as it is, never appended to.
+	// A kept answer is shared: writeRaw never appends to it.
 	bufPool.Put(bp)
-	setJSONContentType(w)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
-	_, _ = w.Write(newline)
+	writeRaw(w, http.StatusOK, b)
 }
-
-// newline ends every JSON answer.
-var newline = []byte{'\n'}
 
 // webhookListQuery is a parsed GET /api/v0/webhooks.
 type webhookListQuery struct {
