@@ -309,6 +309,10 @@ func reportAnalytics(ctx context.Context, out io.Writer, c *hookscope.Client, re
 	for _, u := range an.TopFailedURLs {
 		fmt.Fprintf(out, "  failed messages: %s (%d)\n", u.URL, u.Count)
 	}
+	if len(an.TopFailedURLs) == 0 {
+		// Early in the UTC day there may be none yet.
+		fmt.Fprintln(out, "  failed messages: none today")
+	}
 	fmt.Fprintln(out)
 	return nil
 }
