@@ -11,9 +11,9 @@ import (
 // SetPanicHook makes every routed request call f before its handler, so
 // that tests can make a handler panic. Set it before the server takes requests.
 func SetPanicHook(s *Server, f func(*http.Request)) {
-	for i := range s.routes {
-		h := s.routes[i].h
-		s.routes[i].h = func(s *Server, w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	for i := range s.router.routes {
+		h := s.router.routes[i].h
+		s.router.routes[i].h = func(s *Server, w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 			f(r)
 			h(s, w, r, rc)
 		}

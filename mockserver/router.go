@@ -74,15 +74,72 @@ func newRoutes() []route {
 
 func split(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
 
+// router is a route table with an index of its routes by shape, so that a
+// request is compared with the few routes that may match it, not with all.
+type router struct {
+	routes []route
+	// byShape lists, for each shape of the routes' patterns, the routes
+	// (indexes into routes, in table order) that may match a path of that
+	// shape: those with its first segment, and those whose first segment
+	// is a "{name}", of its segment count.
+	byShape map[routeShape][]int
+	// anyFirst lists, by segment count, the routes whose first segment is
+	// a "{name}": those that may match a path whose shape byShape lacks.
+	anyFirst map[int][]int
+}
+
+// routeShape is a path's first segment and its number of segments.
+type routeShape struct {
+	first string
+	n     int
+}
+
+// shapeOf is the shape of path, trimmed of its outer slashes.
+func shapeOf(path string) routeShape {
+	first, _, _ := strings.Cut(path, "/")
+	return routeShape{first: first, n: strings.Count(path, "/") + 1}
+}
+
+// newRouter indexes routes by shape.
+func newRouter(routes []route) router {
+	t := router{routes: routes, byShape: map[routeShape][]int{}, anyFirst: map[int][]int{}}
+	for i, rt := range routes {
+		n := len(rt.pattern)
+		if strings.HasPrefix(rt.pattern[0], "{") {
+			t.anyFirst[n] = append(t.anyFirst[n], i)
+			continue
+		}
+		t.byShape[routeShape{first: rt.pattern[0], n: n}] = nil
+	}
+	for shape := range t.byShape {
+		for i, rt := range routes {
+			if len(rt.pattern) == shape.n && (rt.pattern[0] == shape.first || strings.HasPrefix(rt.pattern[0], "{")) {
+				t.byShape[shape] = append(t.byShape[shape], i)
+			}
+		}
+	}
+	return t
+}
+
+// candidates are the indexes of the routes that may match path (trimmed
+// of its outer slashes), in table order.
+func (t *router) candidates(path string) []int {
+	shape := shapeOf(path)
+	if c, ok := t.byShape[shape]; ok {
+		return c
+	}
+	return t.anyFirst[shape.n]
+}
+
 // match returns the route for method and path, whether some route has the
 // path under another method (405), and the methods allowed for the path.
-// It compares the path's segments in place and allocates nothing for a path
-// it serves.
+// It compares the path's segments in place, with only the routes of the
+// path's shape, and allocates nothing for a path it serves.
 func (s *Server) match(method, path string) (*route, pathArgs, []string) {
 	path = strings.Trim(path, "/")
 	var allowed []string
-	for i := range s.routes {
-		rt := &s.routes[i]
+	for _, i := range s.router.candidates(path) {
+		rt := &s.router.routes[i]
 		if !matchPattern(rt.pattern, path) {
 			continue
 		}

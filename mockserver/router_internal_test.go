@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,21 +32,24 @@ func splitMatch(pattern []string, path string) (map[string]string, bool) {
 	return params, true
 }
 
+// routerTestPaths are paths near the routes' patterns: empty segments,
+// extra or missing segments and outer slashes.
+var routerTestPaths = []string{
+	"", "/", "//", "/v1", "/v1/logs", "/v1/logs/", "//v1/logs//", "/v1//logs", "/v1/logs/x",
+	"/v1/metrics/webhooks", "/v1/metrics/messages/", "/v1/metrics",
+	"/v1/inbound-messages/abc", "/v1/inbound-messages/abc/attempts", "/v1/inbound-messages//attempts",
+	"/v1/inbound-messages/abc/attempts/x", "/v1/messages/m1/attempts", "/v1/messages/m1",
+	"/api/v0/webhooks", "/api/v0/webhooks/ep_1", "/api/v0/webhooks/ep_1/", "/api/v0/webhooks//",
+	"/api/v0/webhooks/a/b", "/analytics/webhooks", "/analytics/webhooks/x",
+	"/_mock/response-bodies/m/1", "/_mock/response-bodies/m", "/_mock/response-bodies/m/1/2",
+}
+
 // The in-place matcher agrees with splitting on every route and on paths
 // with empty segments, extra or missing segments and outer slashes.
 func TestMatchPatternAgreesWithSplit(t *testing.T) {
 	t.Parallel()
-	paths := []string{
-		"", "/", "//", "/v1", "/v1/logs", "/v1/logs/", "//v1/logs//", "/v1//logs", "/v1/logs/x",
-		"/v1/metrics/webhooks", "/v1/metrics/messages/", "/v1/metrics",
-		"/v1/inbound-messages/abc", "/v1/inbound-messages/abc/attempts", "/v1/inbound-messages//attempts",
-		"/v1/inbound-messages/abc/attempts/x", "/v1/messages/m1/attempts", "/v1/messages/m1",
-		"/api/v0/webhooks", "/api/v0/webhooks/ep_1", "/api/v0/webhooks/ep_1/", "/api/v0/webhooks//",
-		"/api/v0/webhooks/a/b", "/analytics/webhooks", "/analytics/webhooks/x",
-		"/_mock/response-bodies/m/1", "/_mock/response-bodies/m", "/_mock/response-bodies/m/1/2",
-	}
 	for _, rt := range newRoutes() {
-		for _, p := range append(paths, "/"+strings.Join(rt.pattern, "/")) {
+		for _, p := range append(slices.Clone(routerTestPaths), "/"+strings.Join(rt.pattern, "/")) {
 			want, wantOK := splitMatch(rt.pattern, p)
 			trimmed := strings.Trim(p, "/")
 			ok := matchPattern(rt.pattern, trimmed)
@@ -97,7 +101,7 @@ func TestRoutesFitPathArgs(t *testing.T) {
 // path served under another method.
 func TestMatchRoutes(t *testing.T) {
 	t.Parallel()
-	s := &Server{routes: newRoutes()}
+	s := &Server{router: newRouter(newRoutes())}
 	rt, params, _ := s.match(http.MethodGet, "/api/v0/webhooks/ep_1")
 	if assert.NotNil(t, rt) {
 		assert.Equal(t, ScopeWebhookRead, rt.scope)
@@ -132,4 +136,59 @@ func TestRedactedConstants(t *testing.T) {
 	assert.Equal(t, "bearer [REDACTED]", redactAuthorization("bearer sk_other"))
 	assert.Equal(t, "[REDACTED]", redactAuthorization("Token am_test_abc"))
 	assert.Equal(t, "am_live_[REDACTED]", redactAuthorization("am_live_abc"))
+}
+
+// scanMatch is match over every route of t, in table order, without the
+// shape index: what the router did before it had one.
+func scanMatch(t *router, method, path string) (*route, []string) {
+	path = strings.Trim(path, "/")
+	var allowed []string
+	for i := range t.routes {
+		rt := &t.routes[i]
+		if !matchPattern(rt.pattern, path) {
+			continue
+		}
+		if rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet) {
+			return rt, nil
+		}
+		allowed = append(allowed, rt.method)
+	}
+	return nil, allowed
+}
+
+// The shape index finds what a scan of every route finds, route and
+// allowed methods, for every method and path: on the server's routes, and
+// on a table with routes whose first segment is a "{name}" (which match
+// paths of any first segment) between the others.
+func TestRouterAgreesWithScan(t *testing.T) {
+	t.Parallel()
+	h := func(*Server, http.ResponseWriter, *http.Request, *reqCtx) {}
+	tables := map[string][]route{
+		"server": newRoutes(),
+		"param first": {
+			{method: http.MethodGet, pattern: split("/v1/logs"), h: h},
+			{method: http.MethodPut, pattern: split("/{a}/logs"), h: h},
+			{method: http.MethodGet, pattern: split("/api/v0/webhooks/{id}"), h: h},
+			{method: http.MethodPost, pattern: split("/{a}/{b}"), h: h},
+			{method: http.MethodDelete, pattern: split("/{a}"), h: h},
+			{method: http.MethodPatch, pattern: split("/v1/{b}"), h: h},
+		},
+	}
+	methods := []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	for name, routes := range tables {
+		r := newRouter(routes)
+		s := &Server{router: r}
+		paths := slices.Clone(routerTestPaths)
+		for _, rt := range routes {
+			paths = append(paths, "/"+strings.Join(rt.pattern, "/"), "/x/"+strings.Join(rt.pattern[1:], "/"))
+		}
+		for _, p := range paths {
+			for _, m := range methods {
+				want, wantAllowed := scanMatch(&r, m, p)
+				got, _, allowed := s.match(m, p)
+				assert.Same(t, want, got, "%s: %s %q", name, m, p)
+				assert.Equal(t, wantAllowed, allowed, "%s: %s %q", name, m, p)
+			}
+		}
+	}
 }

@@ -103,7 +103,7 @@ type Server struct {
 	st        *store
 	ts        *httptest.Server // nil without a listener (NewHandler)
 	handler   http.Handler
-	routes    []route
+	router    router
 	ident     atomic.Pointer[identity] // swapped by Reset and Restore
 	reqSeq    atomic.Uint64
 	closing   chan struct{}
@@ -170,7 +170,7 @@ func NewHandler(opts ...Option) *Server {
 			opt(&cfg)
 		}
 	}
-	s := &Server{cfg: cfg, routes: newRoutes(), closing: make(chan struct{}), idem: newIdemTable()}
+	s := &Server{cfg: cfg, router: newRouter(newRoutes()), closing: make(chan struct{}), idem: newIdemTable()}
 	s.genNow = cfg.clock().UTC().Truncate(time.Millisecond)
 	id, st := s.baseStore()
 	s.st = st
