@@ -57,12 +57,6 @@ func (s *Server) Faults() []Fault {
 // ClearRequests empties the journal that Requests reads.
 func (s *Server) ClearRequests() { s.journal.clear() }
 
-func (j *journal) clear() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.recs, j.at = nil, 0
-}
-
 // Reset puts the server back in the state New made: the data generated from
 // its seed and message count at the clock's time when it was made (keys,
 // webhooks, messages; what the API, AddKey, AddMessage and Restore changed is

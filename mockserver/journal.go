@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/binary"
 	"net/http"
 	"net/url"
 	"slices"
@@ -30,118 +31,176 @@ type RecordedRequest struct {
 }
 
 // journal is a ring of the last maxJournal requests, kept compact: an
-// entry's strings are copied, back to back, into a buffer the entry's slot
-// owns and reuses when the ring comes round, so that journaling a request
-// allocates nothing once the ring is full and keeps none of the request's
-// memory alive; the maps of RecordedRequest are made when Requests asks.
+// entry's strings are written, back to back and each after its length,
+// into the current chunk of the journal's buffers, one entry after the
+// other, so that journaling a request writes memory in sequence, allocates
+// nothing once the ring is full (a chunk whose entries have all left the
+// ring is used again) and keeps none of the request's memory alive; the
+// maps of RecordedRequest are made when Requests asks.
 type journal struct {
 	mu   sync.Mutex
-	recs []journalRec
-	at   int // next slot when full
-	// kv is the name/value list an entry is built in before it is copied
-	// into its slot (under mu; cleared after, to hold no request strings).
-	kv []string
+	ents []journalEnt // the ring
+	at   int          // the oldest entry when the ring is full
+	cur  *journalChunk
+	// free are chunks whose entries have all left the ring, for the next
+	// chunk to be begun (at most maxFreeChunks).
+	free []*journalChunk
 }
 
-// journalRec is a RecordedRequest as the journal keeps it.
-type journalRec struct {
-	// buf holds the method, the path, then the kept query values, then the
-	// kept header values, each as a name and a value, back to back; item i
-	// ends at ends[i].
-	buf  []byte
-	ends []int32
-	// nq is the number of items of the query's part (after method and
-	// path).
-	nq        int
-	status    int
+// journalChunkSize is the size of a journal's chunks: an entry takes at
+// most maxEntrySpan bytes of one, so several go in each.
+const journalChunkSize = 64 << 10
+
+// maxFreeChunks is the most emptied chunks a journal keeps for reuse.
+const maxFreeChunks = 2
+
+// journalChunk is one of a journal's buffers.
+type journalChunk struct {
+	buf  []byte // the entries written in it, back to back
+	live int    // how many of them are still in the ring
+}
+
+// journalEnt is a RecordedRequest as the journal keeps it: its items in a
+// chunk, the method, the path, then the kept query values, then the kept
+// header values, each as a name and a value.
+type journalEnt struct {
+	chunk     *journalChunk
+	off, size int32 // the items' bytes in chunk.buf
+	nq        int32 // the number of items of the query's part
+	status    int32
 	truncated bool
 }
 
-// item returns a copy of rec's item i.
-func (rec *journalRec) item(i int) string {
-	start := int32(0)
-	if i > 0 {
-		start = rec.ends[i-1]
-	}
-	return string(rec.buf[start:rec.ends[i]])
-}
-
-// set makes rec hold method, path and kv (nq of them the query's), in its
-// own buffers.
-func (rec *journalRec) set(method, path string, kv []string, nq, status int, truncated bool) {
-	size := len(method) + len(path)
-	for _, v := range kv {
-		size += len(v)
-	}
-	if cap(rec.buf) > 4*size && cap(rec.buf) > 1<<10 {
-		rec.buf = nil // a large entry's buffer is not kept for small ones
-	}
-	buf, ends := rec.buf[:0], rec.ends[:0]
-	buf = append(buf, method...)
-	ends = append(ends, int32(len(buf)))
-	buf = append(buf, path...)
-	ends = append(ends, int32(len(buf)))
-	for _, v := range kv {
-		buf = append(buf, v...)
-		ends = append(ends, int32(len(buf)))
-	}
-	*rec = journalRec{buf: buf, ends: ends, nq: nq, status: status, truncated: truncated}
-}
-
-// add journals r in the next slot: Authorization redacted, the path, q's
-// values (r's parsed query) and the header cut to the entry's bounds
-// (Truncated says so).
+// add journals r: Authorization redacted, the path, q's values (r's
+// parsed query) and the header cut to the entry's bounds (Truncated says
+// so). The entry is bounded before the lock is taken; under it, its bytes
+// are only copied.
 func (j *journal) add(r *http.Request, q *queryArgs, status int) {
+	b := entryBudget{left: maxEntryBytes}
+	var buf [32]string
+	path, _ := b.value(r.URL.Path)
+	kv := append(buf[:0], cutUTF8(r.Method, 32), path)
+	kv = boundValues(&b, kv, q)
+	nq := len(kv) - 2
+	kv = boundHeader(&b, kv, r.Header)
+	size := 0
+	for _, v := range kv {
+		size += uvarintLen(len(v)) + len(v)
+	}
+
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	b := entryBudget{left: maxEntryBytes}
-	path, _ := b.value(r.URL.Path)
-	kv := boundValues(&b, j.kv[:0], q)
-	nq := len(kv)
-	kv = boundHeader(&b, kv, r.Header)
-	var rec *journalRec
-	if len(j.recs) < maxJournal {
-		j.recs = append(j.recs, journalRec{})
-		rec = &j.recs[len(j.recs)-1]
+	var e *journalEnt
+	if len(j.ents) < maxJournal {
+		j.ents = append(j.ents, journalEnt{})
+		e = &j.ents[len(j.ents)-1]
 	} else {
-		rec = &j.recs[j.at]
+		e = &j.ents[j.at]
+		j.release(e.chunk)
 		j.at = (j.at + 1) % maxJournal
 	}
-	rec.set(cutUTF8(r.Method, 32), path, kv, nq, status, b.truncated)
-	clear(kv)
-	j.kv = kv[:0]
+	c := j.chunkFor(size)
+	off := len(c.buf)
+	for _, v := range kv {
+		c.buf = binary.AppendUvarint(c.buf, uint64(len(v)))
+		c.buf = append(c.buf, v...)
+	}
+	c.live++
+	*e = journalEnt{chunk: c, off: int32(off), size: int32(size), nq: int32(nq), status: int32(status), truncated: b.truncated}
+}
+
+// uvarintLen is the length of n as binary.AppendUvarint writes it.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
+}
+
+// release notes that an entry of c left the ring; a chunk left with none,
+// other than the current one, is kept for reuse (or left to the garbage
+// collector past maxFreeChunks).
+func (j *journal) release(c *journalChunk) {
+	c.live--
+	if c.live > 0 || c == j.cur {
+		return
+	}
+	if len(j.free) < maxFreeChunks {
+		c.buf = c.buf[:0]
+		j.free = append(j.free, c)
+	}
+}
+
+// chunkFor returns a chunk with room for size more bytes: the current one,
+// or a new current one (emptied, or allocated).
+func (j *journal) chunkFor(size int) *journalChunk {
+	if c := j.cur; c != nil {
+		if cap(c.buf)-len(c.buf) >= size {
+			return c
+		}
+		if c.live == 0 { // every entry of it has left the ring
+			c.buf = c.buf[:0]
+			if cap(c.buf) >= size {
+				return c
+			}
+		}
+	}
+	var c *journalChunk
+	if n := len(j.free); n > 0 && cap(j.free[n-1].buf) >= size {
+		c = j.free[n-1]
+		j.free[n-1] = nil
+		j.free = j.free[:n-1]
+	} else {
+		c = &journalChunk{buf: make([]byte, 0, max(journalChunkSize, size))}
+	}
+	j.cur = c
+	return c
+}
+
+// clear empties the journal.
+func (j *journal) clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.ents, j.at, j.cur, j.free = nil, 0, nil, nil
 }
 
 // list returns the requests oldest first.
 func (j *journal) list() []RecordedRequest {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]RecordedRequest, 0, len(j.recs))
-	for i := range j.recs[j.at:] {
-		out = append(out, j.recs[j.at+i].recorded())
+	out := make([]RecordedRequest, 0, len(j.ents))
+	for i := range j.ents[j.at:] {
+		out = append(out, j.ents[j.at+i].recorded())
 	}
-	for i := range j.recs[:j.at] {
-		out = append(out, j.recs[i].recorded())
+	for i := range j.ents[:j.at] {
+		out = append(out, j.ents[i].recorded())
 	}
 	return out
 }
 
-// recorded is rec as Requests reports it, with strings and maps of its own.
-func (rec *journalRec) recorded() RecordedRequest {
+// recorded is e as Requests reports it, with strings and maps of its own.
+func (e *journalEnt) recorded() RecordedRequest {
+	p := e.chunk.buf[e.off : e.off+e.size]
+	var items []string
+	for len(p) > 0 {
+		n, w := binary.Uvarint(p)
+		items = append(items, string(p[w:w+int(n)]))
+		p = p[w+int(n):]
+	}
 	const first = 2 // method and path
-	n := len(rec.ends) - first
-	query := make(url.Values, min(rec.nq/2, 16))
-	for i := 0; i+1 < rec.nq; i += 2 {
-		k := rec.item(first + i)
-		query[k] = append(query[k], rec.item(first+i+1))
+	kv := items[first:]
+	nq := int(e.nq)
+	query := make(url.Values, min(nq/2, 16))
+	for i := 0; i+1 < nq; i += 2 {
+		query[kv[i]] = append(query[kv[i]], kv[i+1])
 	}
-	header := make(http.Header, min((n-rec.nq)/2, 16))
-	for i := rec.nq; i+1 < n; i += 2 {
-		k := rec.item(first + i)
-		header[k] = append(header[k], rec.item(first+i+1))
+	header := make(http.Header, min((len(kv)-nq)/2, 16))
+	for i := nq; i+1 < len(kv); i += 2 {
+		header[kv[i]] = append(header[kv[i]], kv[i+1])
 	}
-	return RecordedRequest{Method: rec.item(0), Path: rec.item(1), Query: query, Header: header,
-		Status: rec.status, Truncated: rec.truncated}
+	return RecordedRequest{Method: items[0], Path: items[1], Query: query, Header: header,
+		Status: int(e.status), Truncated: e.truncated}
 }
 
 // record journals r; q is its parsed query when the request got that far
@@ -178,7 +237,8 @@ const truncatedMark = "…[truncated]"
 
 // journalHeaderFirst are the headers an entry keeps first, before the others
 // (by name), so that a large unknown header cannot push them out.
-var journalHeaderFirst = []string{"Authorization", "Idempotency-Key", "Content-Type", "Content-Length", "User-Agent", "Accept", "X-Request-Id"}
+// (headerFirstIndex finds a name in it.)
+var journalHeaderFirst = [...]string{"Authorization", "Idempotency-Key", "Content-Type", "Content-Length", "User-Agent", "Accept", "X-Request-Id"}
 
 // entryBudget tracks what an entry may still keep.
 type entryBudget struct {
@@ -239,37 +299,66 @@ func boundValues(b *entryBudget, kv []string, q *queryArgs) []string {
 
 // boundHeader appends h's values within b to kv, as name and value,
 // Authorization redacted: the headers of journalHeaderFirst first, then the
-// others by name.
+// others by name. It goes over h once.
 func boundHeader(b *entryBudget, kv []string, h http.Header) []string {
-	var buf [8]string
-	names := buf[:0]
-	for k := range h {
-		if !slices.Contains(journalHeaderFirst, k) {
-			names = append(names, k)
+	var first [len(journalHeaderFirst)][]string
+	var present [len(journalHeaderFirst)]bool
+	type header struct {
+		name   string
+		values []string
+	}
+	var buf [8]header
+	others := buf[:0]
+	for k, vs := range h {
+		if i := headerFirstIndex(k); i >= 0 {
+			first[i], present[i] = vs, true
+			continue
+		}
+		others = append(others, header{k, vs})
+	}
+	slices.SortFunc(others, func(x, y header) int { return strings.Compare(x.name, y.name) })
+	for i, k := range journalHeaderFirst {
+		if present[i] {
+			kv = boundHeaderValues(b, kv, k, first[i])
 		}
 	}
-	slices.Sort(names)
-	for _, k := range journalHeaderFirst {
-		kv = boundHeaderValues(b, kv, k, h)
-	}
-	for _, k := range names {
-		kv = boundHeaderValues(b, kv, k, h)
+	for _, o := range others {
+		kv = boundHeaderValues(b, kv, o.name, o.values)
 	}
 	return kv
 }
 
-// boundHeaderValues appends the values of h's header k within b to kv.
-func boundHeaderValues(b *entryBudget, kv []string, k string, h http.Header) []string {
-	vs, ok := h[k]
-	if !ok {
-		return kv
+// headerFirstIndex is the place of the header name k in
+// journalHeaderFirst, -1 when it is not there.
+func headerFirstIndex(k string) int {
+	switch k {
+	case "Authorization":
+		return 0
+	case "Idempotency-Key":
+		return 1
+	case "Content-Type":
+		return 2
+	case "Content-Length":
+		return 3
+	case "User-Agent":
+		return 4
+	case "Accept":
+		return 5
+	case "X-Request-Id":
+		return 6
 	}
+	return -1
+}
+
+// boundHeaderValues appends the values vs of the header k within b to kv.
+func boundHeaderValues(b *entryBudget, kv []string, k string, vs []string) []string {
 	name, ok := b.value(k)
 	if !ok {
 		return kv
 	}
+	redact := strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization")
 	for _, v := range vs {
-		if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization") {
+		if redact {
 			v = redactAuthorization(v)
 		}
 		if v, ok := b.value(v); ok {

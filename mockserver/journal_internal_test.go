@@ -2,8 +2,11 @@ package mockserver
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +51,113 @@ func TestJournalReusesSlots(t *testing.T) {
 	r, q := req(123456)
 	allocs := testing.AllocsPerRun(100, func() { j.add(r, q, http.StatusOK) })
 	assert.Zero(t, allocs, "a full ring journals without allocating")
+}
+
+// headerFirstIndex finds each name of journalHeaderFirst at its place, and
+// no other name (a name differing in case is another header).
+func TestHeaderFirstIndex(t *testing.T) {
+	t.Parallel()
+	for i, k := range journalHeaderFirst {
+		assert.Equal(t, i, headerFirstIndex(k), k)
+	}
+	for _, k := range []string{"", "authorization", "Proxy-Authorization", "X-Other", "Host", "Accept-Encoding"} {
+		assert.Equal(t, -1, headerFirstIndex(k), k)
+	}
+}
+
+// lookupBoundHeader is boundHeader as it was before it went over the
+// header once: a lookup per name of journalHeaderFirst, then the other
+// names sorted.
+func lookupBoundHeader(b *entryBudget, kv []string, h http.Header) []string {
+	var names []string
+	for k := range h {
+		if !slices.Contains(journalHeaderFirst[:], k) {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range append(journalHeaderFirst[:], names...) {
+		if vs, ok := h[k]; ok {
+			kv = boundHeaderValues(b, kv, k, vs)
+		}
+	}
+	return kv
+}
+
+// boundHeader keeps what the lookup per name kept, in the same order and
+// within the same budget, on headers with the first names, others, names
+// that differ from them only in case, many values and large ones.
+func TestBoundHeaderAgreesWithLookups(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := append(journalHeaderFirst[:], "authorization", "X-A", "X-B", "Zeta", "Accept-Encoding", "Proxy-Authorization", "Cookie", "X-C")
+	for range 2000 {
+		h := http.Header{}
+		for range rng.IntN(14) {
+			k := names[rng.IntN(len(names))]
+			v := strings.Repeat("v", rng.IntN(3)*rng.IntN(1500))
+			if rng.IntN(4) == 0 {
+				v = "Bearer am_test_" + v
+			}
+			h[k] = append(h[k], v)
+		}
+		want, wantB := lookupBoundHeader(&entryBudget{left: maxEntryBytes}, nil, h), entryBudget{left: maxEntryBytes}
+		lookupBoundHeader(&wantB, nil, h)
+		got, gotB := boundHeader(&entryBudget{left: maxEntryBytes}, nil, h), entryBudget{left: maxEntryBytes}
+		boundHeader(&gotB, nil, h)
+		require.Equal(t, want, got, "%v", h)
+		require.Equal(t, wantB, gotB)
+	}
+}
+
+// The journal's chunks hold the entries in the ring and little more,
+// whatever mix of small and large entries comes: the chunks still
+// referenced are about the bytes of the ring's entries, plus the current
+// chunk, the oldest one's dead part and the emptied chunks kept for reuse.
+// Every entry reads back as it was journaled, oldest first.
+func TestJournalChunksBounded(t *testing.T) {
+	t.Parallel()
+	var j journal
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 3 * maxJournal {
+		r := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/logs?limit=%d", i), nil)
+		if rng.IntN(50) == 0 { // now and then an entry at its bounds
+			for k := range 12 {
+				r.Header.Set(fmt.Sprintf("X-Big-%d", k), strings.Repeat("b", 2000))
+			}
+		} else {
+			r.Header.Set("User-Agent", strings.Repeat("a", rng.IntN(300)))
+		}
+		q := new(queryArgs)
+		require.Nil(t, q.parse(r.URL.RawQuery))
+		j.add(r, q, http.StatusOK)
+
+		if i%997 != 0 && i != 3*maxJournal-1 {
+			continue
+		}
+		j.mu.Lock()
+		live, chunks := 0, map[*journalChunk]bool{}
+		for _, e := range j.ents {
+			live += int(e.size)
+			chunks[e.chunk] = true
+		}
+		chunks[j.cur] = true
+		for _, c := range j.free {
+			chunks[c] = true
+		}
+		held := 0
+		for c := range chunks {
+			held += cap(c.buf)
+		}
+		j.mu.Unlock()
+		limit := live*64/(64-9) + (2+maxFreeChunks)*journalChunkSize
+		require.LessOrEqual(t, held, limit, "after %d requests: %d bytes of chunks for %d bytes of entries", i+1, held, live)
+	}
+	all := j.list()
+	require.Len(t, all, maxJournal)
+	for k, rec := range all {
+		require.Equal(t, []string{fmt.Sprint(2*maxJournal + k)}, rec.Query["limit"], "entry %d", k)
+		require.Equal(t, "/v1/logs", rec.Path)
+		require.Equal(t, http.MethodGet, rec.Method)
+	}
 }
