@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -279,6 +280,9 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, rc *req
 		// e's answer never changes once done: no lock needed to write it.
 		if e.contentType != "" {
 			w.Header().Set("Content-Type", e.contentType)
+		}
+		if len(e.body) > 0 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(e.body)))
 		}
 		w.WriteHeader(e.status)
 		_, _ = w.Write(e.body)

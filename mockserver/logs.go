@@ -155,10 +155,10 @@ func (s *Server) handleLogs(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	}
 	// The kept page is written as it is (it is shared: never appended to),
 	// then the request's own end: its meta holds the request's id.
-	setJSONContentType(w)
+	end := append(appendListEnd((*bp)[:0], meta), '\n')
+	setJSONHeaders(w, len(page)+len(end))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(page)
-	end := append(appendListEnd((*bp)[:0], meta), '\n')
 	_, _ = w.Write(end)
 	if cap(end) <= maxPooledBuf {
 		*bp = end[:0]

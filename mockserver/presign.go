@@ -103,6 +103,7 @@ func (s *Server) handleResponseBody(w http.ResponseWriter, r *http.Request, rc *
 		return
 	}
 	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(body))
 }

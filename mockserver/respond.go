@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -18,24 +19,38 @@ func (s *Server) writeJSON(w http.ResponseWriter, rc *reqCtx, status int, v any)
 
 // writeRaw answers status with the JSON in b and a newline.
 func writeRaw(w http.ResponseWriter, status int, b []byte) {
-	setJSONContentType(w)
+	setJSONHeaders(w, len(b)+1)
 	w.WriteHeader(status)
 	// b may be shared (an answer kept for replays): never append to it.
 	_, _ = w.Write(b)
 	_, _ = w.Write([]byte{'\n'})
 }
 
-// setJSONContentType sets w's Content-Type to application/json. On the
-// pipeline's own writer the header's value slice is the writer's, not a new
-// one per answer.
-func setJSONContentType(w http.ResponseWriter) {
+// writeLine answers status with line, JSON that ends in its newline, in
+// one write; line may be shared.
+func writeLine(w http.ResponseWriter, status int, line []byte) {
+	setJSONHeaders(w, len(line))
+	w.WriteHeader(status)
+	_, _ = w.Write(line)
+}
+
+// setJSONHeaders sets w's Content-Type to application/json and its
+// Content-Length to n, so that the answer is not sent in chunks. On the
+// pipeline's own writer the headers' value slices are the writer's, not
+// new ones per answer.
+func setJSONHeaders(w http.ResponseWriter, n int) {
+	length := strconv.Itoa(n)
 	sw, ok := w.(*statusWriter)
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", length)
 		return
 	}
 	sw.contentType[0] = "application/json"
-	sw.Header()["Content-Type"] = sw.contentType[:]
+	sw.contentLength[0] = length
+	h := sw.Header()
+	h["Content-Type"] = sw.contentType[:]
+	h["Content-Length"] = sw.contentLength[:]
 }
 
 // bufPool holds response buffers; buffers that grew past maxPooledBuf are
@@ -50,12 +65,15 @@ func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
 // writeBuf answers status with the JSON in b (built on *bp) and a newline,
 // as writeRaw does, then returns the buffer to the pool.
 func writeBuf(w http.ResponseWriter, status int, bp *[]byte, b []byte) {
-	b = append(b, '\n')
-	setJSONContentType(w)
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	if cap(b) <= maxPooledBuf {
-		*bp = b[:0]
+	writeLineBuf(w, status, bp, append(b, '\n'))
+}
+
+// writeLineBuf answers status with line (built on *bp), as writeLine does,
+// then returns the buffer to the pool.
+func writeLineBuf(w http.ResponseWriter, status int, bp *[]byte, line []byte) {
+	writeLine(w, status, line)
+	if cap(line) <= maxPooledBuf {
+		*bp = line[:0]
 		bufPool.Put(bp)
 	}
 }

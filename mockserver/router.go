@@ -211,8 +211,9 @@ func pathParams(rt *route, path string) pathArgs {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
-	// contentType backs the Content-Type header's value (setJSONContentType).
-	contentType [1]string
+	// contentType and contentLength back the values of the Content-Type
+	// and Content-Length headers (setJSONHeaders).
+	contentType, contentLength [1]string
 }
 
 func (w *statusWriter) WriteHeader(code int) {

@@ -158,7 +158,8 @@ func parseWebhookGet(rc *reqCtx) (webhookGetQuery, *apiError) {
 	return q, nil
 }
 
-// webhookAnswer returns org's live webhook id as GET answers it at now,
+// webhookAnswer returns org's live webhook id as GET answers it at now
+// (the JSON and its newline),
 // with its newest events (at most events), and false when there is no such
 // webhook. The answer is built in b, or, with shared set, it is one kept by
 // the store's answer cache: read-only, the same bytes for every request of
@@ -178,6 +179,7 @@ func (s *store) webhookAnswer(b []byte, orgID, id string, now time.Time, events 
 		return a.body, true, true
 	}
 	b, span := appendWebhookRLocked(b, o, ep, now, events, s.mu.version)
+	b = append(b, '\n')
 	s.answers.put(&key, span, slices.Clip(slices.Clone(b)))
 	return b, false, true
 }
@@ -197,12 +199,12 @@ func (s *Server) handleWebhookGet(w http.ResponseWriter, r *http.Request, rc *re
 		return
 	}
 	if !shared {
-		writeBuf(w, http.StatusOK, bp, b)
+		writeLineBuf(w, http.StatusOK, bp, b)
 		return
 	}
-	// A kept answer is shared: writeRaw never appends to it.
+	// A kept answer is shared: writeLine never appends to it.
 	bufPool.Put(bp)
-	writeRaw(w, http.StatusOK, b)
+	writeLine(w, http.StatusOK, b)
 }
 
 // webhookListQuery is a parsed GET /api/v0/webhooks.
