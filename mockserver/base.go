@@ -93,7 +93,7 @@ func (s *Server) baseStore() (*identity, *store) {
 
 // borrow returns a store that reads b's records until its first write.
 func (b *genBase) borrow(regen func() *store) *store {
-	return &store{orgs: b.st.orgs, keys: b.st.keys, oddIDs: b.st.oddIDs, none: b.st.none, pages: newPageCache(), answers: newAnswerCache(), base: regen}
+	return &store{orgs: b.st.orgs, keys: b.st.keys, oddIDs: b.st.oddIDs, none: b.st.none, pages: newPageCache(), answers: newAnswerCache(), keyCache: newKeyCache(), base: regen}
 }
 
 // ownLocked gives s its own copy of the records it shares with a generated

@@ -89,7 +89,7 @@ func (s *store) logsPage(b []byte, orgID string, q logsQuery, id *identity) (pag
 	// The cursor's filter is part of the page's key: two queries with the
 	// same rows but other filters (an end_time past the newest message, say)
 	// have cursors of their own.
-	key := pageKey{o: o, version: s.mu.version, id: id, filter: fk, cursorFilter: q.filter, lo: lo, hi: hi, limit: q.limit}
+	key := pageKey{o: o, version: s.mu.version.Load(), id: id, filter: fk, cursorFilter: q.filter, lo: lo, hi: hi, limit: q.limit}
 	cached, keep := s.pages.get(&key)
 	if cached != nil {
 		return cached.body, true, cached.next, nil

@@ -10,16 +10,19 @@ import (
 // on, whether it changes anything or not, so that an answer computed under
 // the read lock can be kept and served again for as long as version has not
 // moved (pageCache): nothing the answer was computed from can change
-// without the write lock.
+// without the write lock. Version moves as the write lock is taken, before
+// the section changes anything, so that a reader without the lock that
+// finds the version of a kept answer may serve it (answerCache, keyCache):
+// no write has begun since it was computed.
 type storeLock struct {
 	sync.RWMutex
-	version uint64 // read under the read lock, moved under the write lock
+	version atomic.Uint64 // moved under the write lock
 }
 
 // Lock takes the write lock and moves version on.
 func (l *storeLock) Lock() {
 	l.RWMutex.Lock()
-	l.version++
+	l.version.Add(1)
 }
 
 // dropKeptLocked empties the store's page and answer caches when its
@@ -27,7 +30,9 @@ func (l *storeLock) Lock() {
 // kept entry names the organization or webhook it was computed from, and
 // must not keep records the store no longer holds alive. s.mu is held.
 func (s *store) dropKeptLocked() {
-	s.pages, s.answers = newPageCache(), newAnswerCache()
+	s.pages = newPageCache()
+	s.answers.clear() // read without the lock: cleared, not replaced
+	s.keyCache.clear()
 }
 
 // cacheSlots is the number of entries of a store's page cache and of its
@@ -45,6 +50,13 @@ type directMapped[K comparable, E any] struct {
 
 func (d *directMapped[K, E]) slot(k *K) *atomic.Pointer[E] {
 	return &d.slots[maphash.Comparable(d.seed, *k)%cacheSlots]
+}
+
+// clear empties every slot.
+func (d *directMapped[K, E]) clear() {
+	for i := range d.slots {
+		d.slots[i].Store(nil)
+	}
 }
 
 // maxCachedPage is the largest encoded page a store keeps: cacheSlots (16) pages of at
@@ -120,10 +132,11 @@ func (c *pageCache) put(k *pageKey, body []byte, next *string) {
 // recent events is about 15 KB).
 const maxCachedAnswer = 64 << 10
 
-// answerKey names a webhook answer up to the clock: the webhook, the
-// store's version and the events limit.
+// answerKey names a webhook answer up to the clock: the organization and
+// webhook ids, the store's version and the events limit. It holds ids, not
+// records, so that a request finds a kept answer without the store's lock.
 type answerKey struct {
-	ep      *endpoint
+	org, id string
 	version uint64
 	events  int
 }
@@ -139,7 +152,8 @@ type cachedAnswer struct {
 // polling one webhook), each with the span of clock times its
 // delivery_stats hold for (see deliveryStatsSpan). It is direct-mapped and
 // bounded (cacheSlots × maxCachedAnswer); a write to the store makes every
-// kept answer stale (its key holds the version).
+// kept answer stale (its key holds the version). It is read without the
+// store's lock.
 type answerCache struct {
 	directMapped[answerKey, cachedAnswer]
 }
@@ -162,4 +176,41 @@ func (c *answerCache) put(k *answerKey, span timeSpan, body []byte) {
 		return
 	}
 	c.slot(k).Store(&cachedAnswer{key: *k, span: span, body: body})
+}
+
+// keyCacheKey names a key lookup: the token, at one store version.
+type keyCacheKey struct {
+	token   string
+	version uint64
+}
+
+// cachedKey is the Key a token named at a store version.
+type cachedKey struct {
+	key keyCacheKey
+	k   Key
+}
+
+// keyCache keeps the keys of the tokens requests carry, so that a request
+// is authenticated without the store's lock while the store's version does
+// not move (a write makes every kept key stale, so that a removed or
+// changed key is never served from here). Only accepted tokens are kept.
+type keyCache struct {
+	directMapped[keyCacheKey, cachedKey]
+}
+
+func newKeyCache() *keyCache {
+	return &keyCache{directMapped[keyCacheKey, cachedKey]{seed: maphash.MakeSeed()}}
+}
+
+// get returns the key kept for k.
+func (c *keyCache) get(k *keyCacheKey) (Key, bool) {
+	if e := c.slot(k).Load(); e != nil && e.key == *k {
+		return e.k, true
+	}
+	return Key{}, false
+}
+
+// put keeps key as k's.
+func (c *keyCache) put(k *keyCacheKey, key Key) {
+	c.slot(k).Store(&cachedKey{key: *k, k: key})
 }

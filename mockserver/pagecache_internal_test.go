@@ -3,7 +3,9 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -346,7 +348,7 @@ func TestWebhookAnswerFollowsTheClock(t *testing.T) {
 		o := s.st.orgs[s.DefaultOrgID()]
 		ep := o.endpoint(id)
 		want := string(appendWebhookLocked(nil, o, ep, at, hookscope.WebhookEventsDefaultLimit)) + "\n"
-		if a := s.st.answers.get(&answerKey{ep: ep, version: s.st.mu.version, events: hookscope.WebhookEventsDefaultLimit}); a != nil && a.span.holds(at.UnixNano()) {
+		if a := s.st.answers.get(&answerKey{org: s.DefaultOrgID(), id: id, version: s.st.mu.version.Load(), events: hookscope.WebhookEventsDefaultLimit}); a != nil && a.span.holds(at.UnixNano()) {
 			hits++ // the answer kept at an earlier time still holds
 		}
 		s.st.mu.RUnlock()
@@ -401,4 +403,89 @@ func TestCachesDroppedWithTheRecords(t *testing.T) {
 	require.NoError(t, s.Restore(bytes.NewReader(snap.Bytes())))
 	p, a = kept()
 	assert.Zero(t, p+a, "nothing kept after Restore")
+}
+
+// A key is authenticated from the key cache while the store does not
+// change, and every change of keys shows at the next request: a removed
+// key is refused, a key given other scopes is held to them, a key of
+// another plan gets that plan's limits, and Reset forgets added keys.
+func TestKeyCacheFollowsKeyChanges(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return now }))
+	status := func(token, path string) int {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	const token = "am_test_keycache"
+	webhooks, minutes := "/api/v0/webhooks", "/v1/metrics/webhooks?metric=delivered&granularity=minute"
+	s.AddKey(Key{Token: token, Plan: PlanPro, Scopes: AllScopes()})
+	for range 3 {
+		require.Equal(t, http.StatusOK, status(token, webhooks))
+	}
+	kept := func() bool {
+		_, ok := s.st.keyCache.get(&keyCacheKey{token: token, version: s.st.mu.version.Load()})
+		return ok
+	}
+	require.True(t, kept(), "the key is kept while nothing changes")
+	require.Equal(t, http.StatusOK, status(token, minutes))
+
+	s.AddKey(Key{Token: token, Plan: PlanPro, Scopes: []string{ScopeLogsRead}})
+	assert.Equal(t, http.StatusForbidden, status(token, webhooks), "scopes taken away")
+	s.AddKey(Key{Token: token, Plan: PlanFree, Scopes: AllScopes()})
+	assert.Equal(t, http.StatusOK, status(token, webhooks))
+	assert.Equal(t, http.StatusForbidden, status(token, minutes), "a free plan has no minute metrics")
+	require.True(t, s.RemoveKey(token))
+	assert.Equal(t, http.StatusUnauthorized, status(token, webhooks), "removed")
+	s.AddKey(Key{Token: token, Plan: PlanPro, Scopes: AllScopes()})
+	require.Equal(t, http.StatusOK, status(token, webhooks))
+	s.Reset()
+	assert.Equal(t, http.StatusUnauthorized, status(token, webhooks), "an added key is gone after Reset")
+	assert.Equal(t, http.StatusOK, status(s.APIKey(), webhooks))
+}
+
+// Requests authenticated and answered from the key and answer caches while
+// keys are removed and added and webhooks change, concurrently (for the
+// race detector): a request that begins after a key is removed is refused.
+func TestLockFreeReadsUnderConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC) }))
+	id := s.EndpointIDs("")[0]
+	const token = "am_test_racing"
+	status := func(token, path string) int {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				code := status(s.APIKey(), "/api/v0/webhooks/"+id+"?include_events=true")
+				assert.Equal(t, http.StatusOK, code)
+			}
+		})
+	}
+	for i := range 200 {
+		s.AddKey(Key{Token: token, Scopes: AllScopes()})
+		require.Equal(t, http.StatusOK, status(token, "/api/v0/webhooks/"+id), "round %d", i)
+		require.True(t, s.RemoveKey(token))
+		require.Equal(t, http.StatusUnauthorized, status(token, "/api/v0/webhooks/"+id), "round %d: removed", i)
+		serveTest(t, s, http.MethodPatch, "/api/v0/webhooks/"+id, fmt.Sprintf(`{"name":"round %d"}`, i))
+		body := serveTest(t, s, http.MethodGet, "/api/v0/webhooks/"+id, "")
+		require.Contains(t, string(body), fmt.Sprintf(`"name":"round %d"`, i), "the write shows at once")
+	}
+	close(stop)
+	wg.Wait()
 }

@@ -39,8 +39,11 @@ type store struct {
 	none *org
 	// pages keeps /v1/logs pages asked for again, until the next write.
 	pages *pageCache
-	// answers keeps webhook answers asked for again, until the next write.
-	answers *answerCache
+	// answers keeps webhook answers asked for again, until the next write;
+	// keyCache keeps the keys of the tokens requests carry. Both are read
+	// without mu, and are cleared, never replaced.
+	answers  *answerCache
+	keyCache *keyCache
 	// base, while set, means orgs, keys and oddIDs are a generated base
 	// that other Servers share, read-only: a write first calls ownLocked,
 	// which builds the store's own copy with base and clears it.
@@ -56,13 +59,14 @@ type msgAt struct {
 
 func newStore(rng *rand.Rand) *store {
 	return &store{
-		orgs:    make(map[string]*org),
-		keys:    make(map[string]Key),
-		oddIDs:  make(map[[16]byte]msgAt),
-		rng:     rng,
-		none:    newOrg(""),
-		pages:   newPageCache(),
-		answers: newAnswerCache(),
+		orgs:     make(map[string]*org),
+		keys:     make(map[string]Key),
+		oddIDs:   make(map[[16]byte]msgAt),
+		rng:      rng,
+		none:     newOrg(""),
+		pages:    newPageCache(),
+		answers:  newAnswerCache(),
+		keyCache: newKeyCache(),
 	}
 }
 
@@ -348,11 +352,20 @@ func (s *store) addKey(k Key) {
 	s.keys[k.Token] = k
 }
 
-// key returns the key with token.
+// key returns the key with token: the one kept for it at the store's
+// version, without the lock, or the store's.
 func (s *store) key(token string) (Key, bool) {
+	ck := keyCacheKey{token: token, version: s.mu.version.Load()}
+	if k, ok := s.keyCache.get(&ck); ok {
+		return k, true
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	k, ok := s.keys[token]
+	if ok {
+		ck.version = s.mu.version.Load()
+		s.keyCache.put(&ck, k)
+	}
 	return k, ok
 }
 

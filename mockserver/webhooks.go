@@ -166,6 +166,11 @@ func parseWebhookGet(rc *reqCtx) (webhookGetQuery, *apiError) {
 // that webhook and events limit at a time within the span the answer holds
 // for, until the next write.
 func (s *store) webhookAnswer(b []byte, orgID, id string, now time.Time, events int) (answer []byte, shared, ok bool) {
+	key := answerKey{org: orgID, id: id, version: s.mu.version.Load(), events: events}
+	nowNS := now.UnixNano()
+	if a := s.answers.get(&key); a != nil && a.span.holds(nowNS) {
+		return a.body, true, true // kept at the version: no write since
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	o := s.orgRead(orgID)
@@ -173,12 +178,8 @@ func (s *store) webhookAnswer(b []byte, orgID, id string, now time.Time, events 
 	if ep == nil {
 		return b, false, false
 	}
-	key := answerKey{ep: ep, version: s.mu.version, events: events}
-	nowNS := now.UnixNano()
-	if a := s.answers.get(&key); a != nil && a.span.holds(nowNS) {
-		return a.body, true, true
-	}
-	b, span := appendWebhookRLocked(b, o, ep, now, events, s.mu.version)
+	key.version = s.mu.version.Load()
+	b, span := appendWebhookRLocked(b, o, ep, now, events, key.version)
 	b = append(b, '\n')
 	s.answers.put(&key, span, slices.Clip(slices.Clone(b)))
 	return b, false, true
@@ -245,7 +246,7 @@ func (s *store) appendWebhookPage(b []byte, orgID string, q webhookListQuery, no
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b, _ = appendWebhookRLocked(b, o, ep, now, 0, s.mu.version)
+		b, _ = appendWebhookRLocked(b, o, ep, now, 0, s.mu.version.Load())
 	}
 	if hi == len(eps) {
 		return b, cursor{}, false
