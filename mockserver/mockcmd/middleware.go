@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,17 +62,22 @@ func withAccessLog(next http.Handler, format string, w io.Writer) http.Handler {
 	logger := newLogger(format, w)
 	text := format == "text"
 	lines := sync.Pool{New: func() any { return new([]byte) }}
+	stamps := new(stampCache)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		aw := &accessWriter{ResponseWriter: rw}
 		defer func() {
-			d := time.Since(start)
-			rid := aw.Header().Get("X-Request-Id")
+			end := time.Now()
+			d := end.Sub(start)
+			var rid string
+			if v := aw.Header()["X-Request-Id"]; len(v) > 0 { // as Header().Get, for the key the mock sets
+				rid = v[0]
+			}
 			if text {
 				// The line slog's text handler would write, made here when
 				// no value needs its quoting (appendAccessText).
 				bp := lines.Get().(*[]byte)
-				b, ok := appendAccessText((*bp)[:0], time.Now(), r.Method, r.URL.Path, aw.status, aw.bytes, d, rid, r.RemoteAddr)
+				b, ok := appendAccessText((*bp)[:0], stamps, end, r.Method, r.URL.Path, aw.status, aw.bytes, d, rid, r.RemoteAddr)
 				if ok {
 					_, _ = w.Write(b)
 				}
@@ -91,7 +97,7 @@ func withAccessLog(next http.Handler, format string, w io.Writer) http.Handler {
 			if !h.Enabled(ctx, slog.LevelInfo) {
 				return
 			}
-			rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+			rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
 			rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", aw.status), slog.Int64("bytes", aw.bytes),
 				slog.Duration("duration", d),
@@ -107,18 +113,14 @@ func withAccessLog(next http.Handler, format string, w io.Writer) http.Handler {
 // (no options) writes for a record at t with the access log's attributes,
 // and reports true; it reports false, for slog to write the line, when a
 // string value is one slog would quote or might (empty, or a byte outside
-// printable ASCII, or a space, '=', '"' or '\\').
-func appendAccessText(b []byte, t time.Time, method, path string, status int, n int64, d time.Duration, rid, remote string) ([]byte, bool) {
+// printable ASCII, or a space, '=', '"' or '\\'). stamps keeps the text
+// of t's second for the next lines (nil: none kept).
+func appendAccessText(b []byte, stamps *stampCache, t time.Time, method, path string, status int, n int64, d time.Duration, rid, remote string) ([]byte, bool) {
 	if !plainText(method) || !plainText(path) || !plainText(rid) || !plainText(remote) {
 		return b, false
 	}
 	b = append(b, "time="...)
-	// slog's millisecond RFC 3339: truncated, then a digit added and cut
-	// so that exactly three remain.
-	const prefixLen = len("2006-01-02T15:04:05.000")
-	at := len(b)
-	b = t.Round(0).Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
-	b = append(b[:at+prefixLen], b[at+prefixLen+1:]...)
+	b = stamps.append(b, t)
 	b = append(b, " level=INFO msg=request method="...)
 	b = append(b, method...)
 	b = append(b, " path="...)
@@ -183,4 +185,48 @@ func withCORS(next http.Handler, origins []string) http.Handler {
 		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// stampCache keeps the text of the last second an access-log line was
+// stamped in, so that the lines of one second format only their
+// milliseconds.
+type stampCache struct {
+	last atomic.Pointer[secondStamp]
+}
+
+// secondStamp is the text of one second in one location: its date and
+// time ("2006-01-02T15:04:05") and its zone ("Z" or "-07:00").
+type secondStamp struct {
+	unix       int64
+	loc        *time.Location
+	head, zone string
+}
+
+// append appends t as slog writes a record's time: RFC 3339 with exactly
+// three digits of milliseconds (truncated), in t's location. c may be nil.
+func (c *stampCache) append(b []byte, t time.Time) []byte {
+	if c == nil || t.Year() < 0 || t.Year() > 9999 {
+		return appendStampSlow(b, t)
+	}
+	s := c.last.Load()
+	if s == nil || s.unix != t.Unix() || s.loc != t.Location() {
+		text := t.Truncate(time.Second).Format("2006-01-02T15:04:05Z07:00")
+		s = &secondStamp{unix: t.Unix(), loc: t.Location(), head: text[:19], zone: text[19:]}
+		c.last.Store(s)
+	}
+	ms := t.Nanosecond() / int(time.Millisecond)
+	b = append(b, s.head...)
+	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return append(b, s.zone...)
+}
+
+// appendStampSlow is stampCache.append without a cache, as slog's text
+// handler formats the time: RFC 3339 to the nanosecond of the time
+// truncated to the millisecond and a tenth of one added (so that no
+// trailing zero is dropped), the last digits then cut.
+func appendStampSlow(b []byte, t time.Time) []byte {
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	at := len(b)
+	b = t.Round(0).Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
+	return append(b[:at+prefixLen], b[at+prefixLen+1:]...)
 }

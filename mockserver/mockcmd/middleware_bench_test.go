@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // BenchmarkAccessLog is the access log's cost per request to a file (as
@@ -61,3 +62,24 @@ type nopWriter struct{ h http.Header }
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) WriteHeader(int)             {}
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// BenchmarkAppendAccessText is one text access-log line: its time
+// formatted in full (uncached, as every line was before stampCache) and
+// from the kept text of its second (cached).
+//
+//	go test -run '^$' -bench BenchmarkAppendAccessText -benchmem ./mockserver/mockcmd
+func BenchmarkAppendAccessText(b *testing.B) {
+	at := time.Date(2026, 5, 6, 15, 4, 5, 123_456_789, time.Local)
+	for _, c := range []struct {
+		name   string
+		stamps *stampCache
+	}{{"uncached", nil}, {"cached", new(stampCache)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			buf := make([]byte, 0, 256)
+			for b.Loop() {
+				buf, _ = appendAccessText(buf[:0], c.stamps, at, "GET", "/api/v0/webhooks/ep_390637754c3918881bfde2b6c5f7076c", 200, 3068, 41*time.Microsecond, "req_0123456789abcdef", "127.0.0.1:40000")
+			}
+		})
+	}
+}

@@ -81,20 +81,33 @@ func TestAppendAccessTextAsSlog(t *testing.T) {
 		require.NoError(t, slog.NewTextHandler(&buf, nil).Handle(context.Background(), rec))
 		return buf.String()
 	}
-	for _, zone := range zones {
+	// Each time also at the next milliseconds of its second and at the
+	// next second, so that a kept second is used and then replaced; with
+	// no cache, and with one cache for every zone and time.
+	shared := new(stampCache)
+	for _, stamps := range []*stampCache{nil, shared} {
 		for _, at := range times {
-			at = at.In(zone)
-			for i, d := range durations {
-				v := plain[i%len(plain)]
-				status, n := []int{0, 200, 404, 599}[i%4], int64(i)*1_000_003
-				got, ok := appendAccessText(nil, at, v.method, v.path, status, n, d, v.rid, v.remote)
-				require.True(t, ok, "%+v", v)
-				require.Equal(t, write(at, v, status, n, d), string(got), "%v %+v %v", at, v, d)
+			for _, step := range []time.Duration{0, time.Millisecond, 7 * time.Millisecond, time.Second} {
+				for _, zone := range zones { // one instant in each zone in turn
+					at := at.Add(step).In(zone)
+					for i, d := range durations {
+						v := plain[i%len(plain)]
+						status, n := []int{0, 200, 404, 599}[i%4], int64(i)*1_000_003
+						got, ok := appendAccessText(nil, stamps, at, v.method, v.path, status, n, d, v.rid, v.remote)
+						require.True(t, ok, "%+v", v)
+						require.Equal(t, write(at, v, status, n, d), string(got), "%v %+v %v", at, v, d)
+					}
+				}
 			}
 		}
 	}
+	for _, at := range []time.Time{time.Date(10000, 1, 1, 0, 0, 0, 5e6, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		got, ok := appendAccessText(nil, shared, at, "GET", "/", 200, 1, 0, "r", "a")
+		require.True(t, ok)
+		require.Equal(t, write(at, plain[0], 200, 1, 0)[:40], string(got)[:40], "a year of other than four digits")
+	}
 	for _, v := range quoted {
-		_, ok := appendAccessText(nil, times[0], v.method, v.path, 200, 1, time.Millisecond, v.rid, v.remote)
+		_, ok := appendAccessText(nil, nil, times[0], v.method, v.path, 200, 1, time.Millisecond, v.rid, v.remote)
 		assert.False(t, ok, "%+v is left to slog", v)
 	}
 }
