@@ -30,25 +30,29 @@ type RecordedRequest struct {
 	Truncated bool
 }
 
-// journal is a ring of the last maxJournal requests, kept compact: an
-// entry's strings are written, back to back and each after its length,
-// into the current chunk of the journal's buffers, one entry after the
-// other, so that journaling a request writes memory in sequence, allocates
-// nothing once the ring is full (a chunk whose entries have all left the
-// ring is used again) and keeps none of the request's memory alive; the
-// maps of RecordedRequest are made when Requests asks.
+// journal keeps the last maxJournal requests, compact and in sequence:
+// an entry is written, its length first, then its status, query count and
+// truncation, then its strings each after its length, at the end of the
+// current chunk of the journal's buffers, one entry after the other. The
+// oldest entries are at the start of the oldest chunk; a chunk whose
+// entries have all left the journal is used again. So journaling a request
+// writes only memory next to the last entry's (no slot array to reach, cold
+// after ten thousand other requests), allocates nothing once the journal
+// is full, and keeps none of the request's memory alive; the maps of
+// RecordedRequest are made when Requests asks.
 type journal struct {
-	mu   sync.Mutex
-	ents []journalEnt // the ring
-	at   int          // the oldest entry when the ring is full
-	cur  *journalChunk
-	// free are chunks whose entries have all left the ring, for the next
-	// chunk to be begun (at most maxFreeChunks).
+	mu sync.Mutex
+	// chunks hold the entries, oldest first; the last is the current one.
+	chunks []*journalChunk
+	n      int // entries in the journal
+	gone   int // entries at the start of chunks[0] that have left it
+	// free are chunks whose entries have all left the journal, for the
+	// next chunk to be begun (at most maxFreeChunks).
 	free []*journalChunk
 }
 
 // journalChunkSize is the size of a journal's chunks: an entry takes at
-// most maxEntrySpan bytes of one, so several go in each.
+// most about maxEntryBytes of one, so several go in each.
 const journalChunkSize = 64 << 10
 
 // maxFreeChunks is the most emptied chunks a journal keeps for reuse.
@@ -56,19 +60,8 @@ const maxFreeChunks = 2
 
 // journalChunk is one of a journal's buffers.
 type journalChunk struct {
-	buf  []byte // the entries written in it, back to back
-	live int    // how many of them are still in the ring
-}
-
-// journalEnt is a RecordedRequest as the journal keeps it: its items in a
-// chunk, the method, the path, then the kept query values, then the kept
-// header values, each as a name and a value.
-type journalEnt struct {
-	chunk     *journalChunk
-	off, size int32 // the items' bytes in chunk.buf
-	nq        int32 // the number of items of the query's part
-	status    int32
-	truncated bool
+	buf   []byte // the entries written in it, back to back
+	count int    // how many
 }
 
 // add journals r: Authorization redacted, the path, q's values (r's
@@ -83,34 +76,35 @@ func (j *journal) add(r *http.Request, q *queryArgs, status int) {
 	kv = boundValues(&b, kv, q)
 	nq := len(kv) - 2
 	kv = boundHeader(&b, kv, r.Header)
-	size := 0
+	truncated := 0
+	if b.truncated {
+		truncated = 1
+	}
+	body := uvarintLen(uint64(status)) + uvarintLen(uint64(nq)) + 1
 	for _, v := range kv {
-		size += uvarintLen(len(v)) + len(v)
+		body += uvarintLen(uint64(len(v))) + len(v)
 	}
 
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	var e *journalEnt
-	if len(j.ents) < maxJournal {
-		j.ents = append(j.ents, journalEnt{})
-		e = &j.ents[len(j.ents)-1]
-	} else {
-		e = &j.ents[j.at]
-		j.release(e.chunk)
-		j.at = (j.at + 1) % maxJournal
+	if j.n == maxJournal {
+		j.dropOldest()
 	}
-	c := j.chunkFor(size)
-	off := len(c.buf)
+	c := j.chunkFor(uvarintLen(uint64(body)) + body)
+	c.buf = binary.AppendUvarint(c.buf, uint64(body))
+	c.buf = binary.AppendUvarint(c.buf, uint64(status))
+	c.buf = binary.AppendUvarint(c.buf, uint64(nq))
+	c.buf = append(c.buf, byte(truncated))
 	for _, v := range kv {
 		c.buf = binary.AppendUvarint(c.buf, uint64(len(v)))
 		c.buf = append(c.buf, v...)
 	}
-	c.live++
-	*e = journalEnt{chunk: c, off: int32(off), size: int32(size), nq: int32(nq), status: int32(status), truncated: b.truncated}
+	c.count++
+	j.n++
 }
 
 // uvarintLen is the length of n as binary.AppendUvarint writes it.
-func uvarintLen(n int) int {
+func uvarintLen(n uint64) int {
 	l := 1
 	for ; n >= 0x80; n >>= 7 {
 		l++
@@ -118,32 +112,32 @@ func uvarintLen(n int) int {
 	return l
 }
 
-// release notes that an entry of c left the ring; a chunk left with none,
-// other than the current one, is kept for reuse (or left to the garbage
-// collector past maxFreeChunks).
-func (j *journal) release(c *journalChunk) {
-	c.live--
-	if c.live > 0 || c == j.cur {
+// dropOldest takes the oldest entry out of the journal; its chunk, once
+// all of its entries are gone, is emptied for reuse.
+func (j *journal) dropOldest() {
+	j.n--
+	j.gone++
+	oldest := j.chunks[0]
+	if j.gone < oldest.count {
 		return
 	}
+	j.gone = 0
+	oldest.buf, oldest.count = oldest.buf[:0], 0
+	if len(j.chunks) == 1 {
+		return // the current chunk: written again from its start
+	}
+	j.chunks = append(j.chunks[:0], j.chunks[1:]...)
 	if len(j.free) < maxFreeChunks {
-		c.buf = c.buf[:0]
-		j.free = append(j.free, c)
+		j.free = append(j.free, oldest)
 	}
 }
 
 // chunkFor returns a chunk with room for size more bytes: the current one,
-// or a new current one (emptied, or allocated).
+// or a new current one (emptied before, or allocated).
 func (j *journal) chunkFor(size int) *journalChunk {
-	if c := j.cur; c != nil {
-		if cap(c.buf)-len(c.buf) >= size {
+	if n := len(j.chunks); n > 0 {
+		if c := j.chunks[n-1]; cap(c.buf)-len(c.buf) >= size {
 			return c
-		}
-		if c.live == 0 { // every entry of it has left the ring
-			c.buf = c.buf[:0]
-			if cap(c.buf) >= size {
-				return c
-			}
 		}
 	}
 	var c *journalChunk
@@ -154,7 +148,7 @@ func (j *journal) chunkFor(size int) *journalChunk {
 	} else {
 		c = &journalChunk{buf: make([]byte, 0, max(journalChunkSize, size))}
 	}
-	j.cur = c
+	j.chunks = append(j.chunks, c)
 	return c
 }
 
@@ -162,45 +156,62 @@ func (j *journal) chunkFor(size int) *journalChunk {
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.ents, j.at, j.cur, j.free = nil, 0, nil, nil
+	j.chunks, j.n, j.gone, j.free = nil, 0, 0, nil
+}
+
+// entries calls f with each entry's bytes (after its length), oldest first.
+// j.mu is held.
+func (j *journal) entries(f func(e []byte)) {
+	for i, c := range j.chunks {
+		p := c.buf
+		for k := range c.count {
+			size, w := binary.Uvarint(p)
+			e := p[w : w+int(size)]
+			p = p[w+int(size):]
+			if i == 0 && k < j.gone {
+				continue // left the journal
+			}
+			f(e)
+		}
+	}
 }
 
 // list returns the requests oldest first.
 func (j *journal) list() []RecordedRequest {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]RecordedRequest, 0, len(j.ents))
-	for i := range j.ents[j.at:] {
-		out = append(out, j.ents[j.at+i].recorded())
-	}
-	for i := range j.ents[:j.at] {
-		out = append(out, j.ents[i].recorded())
-	}
+	out := make([]RecordedRequest, 0, j.n)
+	j.entries(func(e []byte) { out = append(out, recordedEntry(e)) })
 	return out
 }
 
-// recorded is e as Requests reports it, with strings and maps of its own.
-func (e *journalEnt) recorded() RecordedRequest {
-	p := e.chunk.buf[e.off : e.off+e.size]
+// recordedEntry is the entry e as Requests reports it, with strings and
+// maps of its own.
+func recordedEntry(e []byte) RecordedRequest {
+	status, w := binary.Uvarint(e)
+	e = e[w:]
+	nq, w := binary.Uvarint(e)
+	e = e[w:]
+	truncated := e[0] == 1
+	e = e[1:]
 	var items []string
-	for len(p) > 0 {
-		n, w := binary.Uvarint(p)
-		items = append(items, string(p[w:w+int(n)]))
-		p = p[w+int(n):]
+	for len(e) > 0 {
+		n, w := binary.Uvarint(e)
+		items = append(items, string(e[w:w+int(n)]))
+		e = e[w+int(n):]
 	}
 	const first = 2 // method and path
 	kv := items[first:]
-	nq := int(e.nq)
-	query := make(url.Values, min(nq/2, 16))
-	for i := 0; i+1 < nq; i += 2 {
+	query := make(url.Values, min(int(nq)/2, 16))
+	for i := 0; i+1 < int(nq); i += 2 {
 		query[kv[i]] = append(query[kv[i]], kv[i+1])
 	}
-	header := make(http.Header, min((len(kv)-nq)/2, 16))
-	for i := nq; i+1 < len(kv); i += 2 {
+	header := make(http.Header, min((len(kv)-int(nq))/2, 16))
+	for i := int(nq); i+1 < len(kv); i += 2 {
 		header[kv[i]] = append(header[kv[i]], kv[i+1])
 	}
 	return RecordedRequest{Method: items[0], Path: items[1], Query: query, Header: header,
-		Status: int(e.status), Truncated: e.truncated}
+		Status: int(status), Truncated: truncated}
 }
 
 // record journals r; q is its parsed query when the request got that far

@@ -110,11 +110,11 @@ func TestBoundHeaderAgreesWithLookups(t *testing.T) {
 	}
 }
 
-// The journal's chunks hold the entries in the ring and little more,
-// whatever mix of small and large entries comes: the chunks still
-// referenced are about the bytes of the ring's entries, plus the current
-// chunk, the oldest one's dead part and the emptied chunks kept for reuse.
-// Every entry reads back as it was journaled, oldest first.
+// The journal's chunks hold its entries and little more, whatever mix of
+// small and large entries comes: the chunks held are about the bytes of
+// the entries, plus the current chunk, the oldest one's part that has left
+// the journal and the emptied chunks kept for reuse. Every entry reads back
+// as it was journaled, oldest first.
 func TestJournalChunksBounded(t *testing.T) {
 	t.Parallel()
 	var j journal
@@ -136,17 +136,9 @@ func TestJournalChunksBounded(t *testing.T) {
 			continue
 		}
 		j.mu.Lock()
-		live, chunks := 0, map[*journalChunk]bool{}
-		for _, e := range j.ents {
-			live += int(e.size)
-			chunks[e.chunk] = true
-		}
-		chunks[j.cur] = true
-		for _, c := range j.free {
-			chunks[c] = true
-		}
-		held := 0
-		for c := range chunks {
+		live, held := 0, 0
+		j.entries(func(e []byte) { live += len(e) })
+		for _, c := range append(slices.Clone(j.chunks), j.free...) {
 			held += cap(c.buf)
 		}
 		j.mu.Unlock()
@@ -160,4 +152,12 @@ func TestJournalChunksBounded(t *testing.T) {
 		require.Equal(t, "/v1/logs", rec.Path)
 		require.Equal(t, http.MethodGet, rec.Method)
 	}
+
+	j.clear()
+	assert.Empty(t, j.list(), "cleared")
+	r := httptest.NewRequest(http.MethodGet, "/v1/logs?limit=1", nil)
+	q := new(queryArgs)
+	require.Nil(t, q.parse(r.URL.RawQuery))
+	j.add(r, q, http.StatusOK)
+	require.Len(t, j.list(), 1, "journaled again after clear")
 }
