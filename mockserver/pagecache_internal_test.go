@@ -413,13 +413,7 @@ func TestKeyCacheFollowsKeyChanges(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
 	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return now }))
-	status := func(token, path string) int {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		s.Handler().ServeHTTP(rec, req)
-		return rec.Code
-	}
+	status := func(token, path string) int { return getStatus(s, token, path) }
 	const token = "am_test_keycache"
 	webhooks, minutes := "/api/v0/webhooks", "/v1/metrics/webhooks?metric=delivered&granularity=minute"
 	s.AddKey(Key{Token: token, Plan: PlanPro, Scopes: AllScopes()})
@@ -455,13 +449,7 @@ func TestLockFreeReadsUnderConcurrentWrites(t *testing.T) {
 	s := NewHandler(WithSeed(5), WithMessages(300), WithClock(func() time.Time { return time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC) }))
 	id := s.EndpointIDs("")[0]
 	const token = "am_test_racing"
-	status := func(token, path string) int {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		s.Handler().ServeHTTP(rec, req)
-		return rec.Code
-	}
+	status := func(token, path string) int { return getStatus(s, token, path) }
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 4 {
@@ -488,4 +476,13 @@ func TestLockFreeReadsUnderConcurrentWrites(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// getStatus is the status s answers a GET of path with token.
+func getStatus(s *Server, token, path string) int {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	return rec.Code
 }
