@@ -139,13 +139,22 @@ func plainText(s string) bool {
 	if s == "" {
 		return false
 	}
+	masks := [2]uint64{plainBytesLow, plainBytesHigh}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c > '~' || c == '=' || c == '"' || c == '\\' {
+		if c := s[i]; c >= 128 || masks[c>>6]>>(c&63)&1 == 0 {
 			return false
 		}
 	}
 	return true
 }
+
+// plainBytesLow and plainBytesHigh have bit c%64 set for each byte c
+// below 64 and from 64 to 127 that plainText allows: '!' to '~' but '=',
+// '"' and '\\'.
+const (
+	plainBytesLow  = (1<<64 - 1<<'!') &^ (1<<'"' | 1<<'=')
+	plainBytesHigh = (1<<('~'+1-64) - 1) &^ (1 << ('\\' - 64))
+)
 
 // Headers a browser client may send and read.
 const (
@@ -205,11 +214,14 @@ type secondStamp struct {
 // append appends t as slog writes a record's time: RFC 3339 with exactly
 // three digits of milliseconds (truncated), in t's location. c may be nil.
 func (c *stampCache) append(b []byte, t time.Time) []byte {
-	if c == nil || t.Year() < 0 || t.Year() > 9999 {
+	if c == nil {
 		return appendStampSlow(b, t)
 	}
 	s := c.last.Load()
 	if s == nil || s.unix != t.Unix() || s.loc != t.Location() {
+		if y := t.Year(); y < 0 || y > 9999 {
+			return appendStampSlow(b, t) // not four digits: not kept
+		}
 		text := t.Truncate(time.Second).Format("2006-01-02T15:04:05Z07:00")
 		s = &secondStamp{unix: t.Unix(), loc: t.Location(), head: text[:19], zone: text[19:]}
 		c.last.Store(s)

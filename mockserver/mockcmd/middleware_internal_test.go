@@ -123,3 +123,16 @@ func TestAccessLogQuotedValues(t *testing.T) {
 	assert.Contains(t, out.String(), ` path="/café x" status=204 bytes=0 `)
 	assert.Contains(t, out.String(), ` request_id="" remote=127.0.0.1:1`)
 }
+
+// plainText's bit masks allow exactly the bytes slog writes unquoted:
+// printable ASCII but space, '=', '"' and '\\', checked for every byte
+// alone and in the middle of a plain string.
+func TestPlainTextEveryByte(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		want := c > ' ' && c <= '~' && c != '=' && c != '"' && c != '\\'
+		assert.Equal(t, want, plainText(string([]byte{byte(c)})), "byte %#x", c)
+		assert.Equal(t, want, plainText("/v1/"+string([]byte{byte(c)})+"logs"), "byte %#x in a path", c)
+	}
+	assert.False(t, plainText(""), "empty")
+}
