@@ -94,7 +94,11 @@ func (s *Server) AddKey(k Key) {
 // <key>", the scheme word in any case (RFC 9110); on the analytics family
 // also the bare "Authorization: <key>" its documentation shows.
 func (s *Server) authenticate(r *http.Request, fam family) (Key, bool) {
-	token, ok := credentials(r.Header.Get("Authorization"), fam == famAnalytics)
+	var h string
+	if v := r.Header["Authorization"]; len(v) > 0 { // Header.Get, without canonicalizing a canonical key
+		h = v[0]
+	}
+	token, ok := credentials(h, fam == famAnalytics)
 	if !ok {
 		return Key{}, false
 	}
