@@ -33,7 +33,12 @@ type batchWriter struct {
 
 	mu      sync.Mutex
 	buf     []byte
-	pending bool // a flush is scheduled
+	spare   []byte // a written batch's buffer, for the next batch
+	pending bool   // a flush is scheduled
+	// out is held while a batch is written, after mu is let go, so that
+	// lines logged meanwhile wait for nothing, and batches are written in
+	// the order they were taken (out is taken before mu is let go).
+	out sync.Mutex
 }
 
 func newBatchWriter(w io.Writer, delay time.Duration, limit int) *batchWriter {
@@ -43,44 +48,54 @@ func newBatchWriter(w io.Writer, delay time.Duration, limit int) *batchWriter {
 
 // Write adds p to the batch; it never fails (a failure of the underlying
 // writer shows at the flush, where nothing reports it: a log that cannot
-// be written must not fail the requests it logs).
+// be written must not fail the requests it logs). A Write that fills the
+// batch writes it, without holding up the Writes that come meanwhile.
 func (b *batchWriter) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.buf = append(b.buf, p...)
 	switch {
 	case len(b.buf) >= b.limit:
-		b.flushLocked()
+		b.flushUnlock()
+		return len(p), nil
 	case !b.pending:
 		b.pending = true
 		b.after(b.delay, b.scheduled)
 	}
+	b.mu.Unlock()
 	return len(p), nil
 }
 
 // scheduled is the delayed flush.
 func (b *batchWriter) scheduled() {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.pending = false
-	b.flushLocked()
+	b.flushUnlock()
 }
 
-// Flush writes the lines that wait.
+// Flush writes the lines that wait, and returns once they are written.
 func (b *batchWriter) Flush() {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.flushLocked()
+	b.flushUnlock()
 }
 
-func (b *batchWriter) flushLocked() {
-	if len(b.buf) == 0 {
+// flushUnlock takes the batch, lets mu go (held on entry), and writes the
+// batch; its buffer is then kept for a later batch, unless a burst of long
+// lines grew it.
+func (b *batchWriter) flushUnlock() {
+	batch := b.buf
+	b.buf, b.spare = b.spare[:0], nil
+	b.out.Lock()
+	b.mu.Unlock()
+	if len(batch) > 0 {
+		_, _ = b.w.Write(batch)
+	}
+	b.out.Unlock()
+	if cap(batch) > 4*b.limit {
 		return
 	}
-	_, _ = b.w.Write(b.buf)
-	if cap(b.buf) > 4*b.limit {
-		b.buf = nil // a burst of long lines: do not keep its buffer
-		return
+	b.mu.Lock()
+	if b.spare == nil {
+		b.spare = batch[:0]
 	}
-	b.buf = b.buf[:0]
+	b.mu.Unlock()
 }

@@ -149,3 +149,55 @@ func TestBatchWriterConcurrentLines(t *testing.T) {
 		require.Equal(t, 1, n, l)
 	}
 }
+
+// blockingWriter holds its first write until release is closed.
+type blockingWriter struct {
+	countingWriter
+	started chan struct{} // closed when the first write begins
+	release chan struct{}
+	once    sync.Once
+}
+
+func (w *blockingWriter) Write(p []byte) (int, error) {
+	first := false
+	w.once.Do(func() { first = true })
+	if first {
+		close(w.started)
+		<-w.release
+	}
+	return w.countingWriter.Write(p)
+}
+
+// While a full batch is being written (slowly), lines logged meanwhile are
+// taken at once, not held up behind the write, and go out after that
+// batch, in order, at the next flush.
+func TestBatchWriterWritesOutsideTheLock(t *testing.T) {
+	t.Parallel()
+	w := &blockingWriter{started: make(chan struct{}), release: make(chan struct{})}
+	timer := &manualTimer{}
+	b := newBatchWriter(w, time.Second, 16)
+	b.after = timer.after
+	go func() { _, _ = b.Write([]byte("0123456789abcdef\n")) }() // fills the batch
+	<-w.started
+	var once sync.Once
+	release := func() { once.Do(func() { close(w.release) }) }
+	t.Cleanup(release)
+	require.True(t, b.mu.TryLock(), "the batch's lock is not held while the batch is written")
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 3 {
+			_, _ = fmt.Fprintf(b, "l%d\n", i)
+		}
+	}()
+	<-done // returns while the first batch is still being written
+	text, writes := w.state()
+	assert.Empty(t, text, "the first batch is still being written")
+	assert.Zero(t, writes)
+	release()
+	b.Flush()
+	text, writes = w.state()
+	assert.Equal(t, "0123456789abcdef\nl0\nl1\nl2\n", text)
+	assert.Equal(t, 2, writes)
+}
