@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -160,4 +161,59 @@ func TestJournalChunksBounded(t *testing.T) {
 	require.Nil(t, q.parse(r.URL.RawQuery))
 	j.add(r, q, http.StatusOK)
 	require.Len(t, j.list(), 1, "journaled again after clear")
+}
+
+// wantRecorded is what the journal should report for r: the bounded items
+// (boundValues, boundHeader) as maps, without the chunks' encoding.
+func wantRecorded(r *http.Request, q *queryArgs, status int) RecordedRequest {
+	b := entryBudget{left: maxEntryBytes}
+	path, _ := b.value(r.URL.Path)
+	kv := boundValues(&b, nil, q)
+	nq := len(kv)
+	kv = boundHeader(&b, kv, r.Header)
+	query, header := url.Values{}, http.Header{}
+	for i := 0; i+1 < nq; i += 2 {
+		query[kv[i]] = append(query[kv[i]], kv[i+1])
+	}
+	for i := nq; i+1 < len(kv); i += 2 {
+		header[kv[i]] = append(header[kv[i]], kv[i+1])
+	}
+	return RecordedRequest{Method: cutUTF8(r.Method, 32), Path: path, Query: query, Header: header, Status: status, Truncated: b.truncated}
+}
+
+// Every entry reads back as it was bounded, through the chunks' encoding:
+// random methods, paths, queries and headers, empty and long values, bytes
+// of every kind, statuses of any size, more entries than the journal keeps.
+func TestJournalEntriesReadBack(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 8))
+	str := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		return string(b)
+	}
+	size := func() int { return []int{0, 1, 5, 127, 128, 300, 1023, 1024, 1025, 3000}[rng.IntN(10)] }
+	var j journal
+	var want []RecordedRequest
+	for i := range maxJournal + 2500 {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Method = []string{"GET", "POST", "PATCH", str(40)}[rng.IntN(4)]
+		r.URL.Path = "/v1/" + str(size())
+		r.URL.RawQuery = fmt.Sprintf("limit=%d&x=%s&x=%s", i, url.QueryEscape(str(size())), url.QueryEscape(str(size())))
+		for range rng.IntN(6) {
+			r.Header.Add([]string{"Authorization", "User-Agent", "X-Custom", "X-" + str(3)}[rng.IntN(4)], str(size()))
+		}
+		q := new(queryArgs)
+		require.Nil(t, q.parse(r.URL.RawQuery))
+		status := []int{0, 200, 404, 599, 1 << 20}[rng.IntN(5)]
+		j.add(r, q, status)
+		want = append(want, wantRecorded(r, q, status))
+	}
+	got := j.list()
+	require.Len(t, got, maxJournal)
+	for k, rec := range got {
+		require.Equal(t, want[len(want)-maxJournal+k], rec, "entry %d", k)
+	}
 }
