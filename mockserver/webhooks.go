@@ -158,13 +158,13 @@ func parseWebhookGet(rc *reqCtx) (webhookGetQuery, *apiError) {
 	return q, nil
 }
 
-// webhookAnswer returns org's live webhook id as GET answers it at now
-// (the JSON and its newline),
-// with its newest events (at most events), and false when there is no such
-// webhook. The answer is built in b, or, with shared set, it is one kept by
-// the store's answer cache: read-only, the same bytes for every request of
-// that webhook and events limit at a time within the span the answer holds
-// for, until the next write.
+// webhookAnswer returns org's live webhook id as GET answers it at now,
+// with its newest events (at most events): its JSON and a newline; false
+// when there is no such webhook. The answer is built in b, or, with shared
+// set, it is one kept by the store's answer cache: read-only, the same
+// bytes for every request of that webhook and events limit at a time
+// within the span the answer holds for, until the next write. A kept
+// answer is found without the store's lock (see storeLock).
 func (s *store) webhookAnswer(b []byte, orgID, id string, now time.Time, events int) (answer []byte, shared, ok bool) {
 	key := answerKey{org: orgID, id: id, version: s.mu.version.Load(), events: events}
 	nowNS := now.UnixNano()
