@@ -248,7 +248,6 @@ const truncatedMark = "…[truncated]"
 
 // journalHeaderFirst are the headers an entry keeps first, before the others
 // (by name), so that a large unknown header cannot push them out.
-// (headerFirstIndex finds a name in it.)
 var journalHeaderFirst = [...]string{"Authorization", "Idempotency-Key", "Content-Type", "Content-Length", "User-Agent", "Accept", "X-Request-Id"}
 
 // entryBudget tracks what an entry may still keep.
@@ -341,25 +340,7 @@ func boundHeader(b *entryBudget, kv []string, h http.Header) []string {
 
 // headerFirstIndex is the place of the header name k in
 // journalHeaderFirst, -1 when it is not there.
-func headerFirstIndex(k string) int {
-	switch k {
-	case "Authorization":
-		return 0
-	case "Idempotency-Key":
-		return 1
-	case "Content-Type":
-		return 2
-	case "Content-Length":
-		return 3
-	case "User-Agent":
-		return 4
-	case "Accept":
-		return 5
-	case "X-Request-Id":
-		return 6
-	}
-	return -1
-}
+func headerFirstIndex(k string) int { return slices.Index(journalHeaderFirst[:], k) }
 
 // boundHeaderValues appends the values vs of the header k within b to kv.
 func boundHeaderValues(b *entryBudget, kv []string, k string, vs []string) []string {
