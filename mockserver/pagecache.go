@@ -25,35 +25,59 @@ func (l *storeLock) Lock() {
 	l.version.Add(1)
 }
 
-// dropKeptLocked empties the store's page and answer caches when its
-// records are swapped (Reset, Restore, a first write on a shared base): a
-// kept entry names the organization or webhook it was computed from, and
-// must not keep records the store no longer holds alive. s.mu is held.
+// dropKeptLocked empties the store's caches when its records are swapped
+// (Reset, Restore, a first write on a shared base): a kept page names the
+// organization it was computed from and must not keep records the store
+// no longer holds alive, and no kept answer or key is of use any more.
+// s.mu is held.
 func (s *store) dropKeptLocked() {
 	s.pages = newPageCache()
 	s.answers.clear() // read without the lock: cleared, not replaced
 	s.keyCache.clear()
 }
 
-// cacheSlots is the number of entries of a store's page cache and of its
-// answer cache.
+// cacheSlots is the number of entries of each of a store's caches.
 const cacheSlots = 16
 
-// directMapped is the storage of pageCache and answerCache: cacheSlots
-// slots of one entry each, an entry taking the slot its key hashes to (a
-// newer entry replaces the slot's older one), read and written without a
-// lock.
-type directMapped[K comparable, E any] struct {
+// directMapped is the storage of the store's caches (pageCache,
+// answerCache, keyCache): cacheSlots slots of one entry each, an entry
+// taking the slot its key hashes to (a newer entry replaces the slot's
+// older one), read and written without a lock.
+type directMapped[K comparable, V any] struct {
 	seed  maphash.Seed
-	slots [cacheSlots]atomic.Pointer[E]
+	slots [cacheSlots]atomic.Pointer[slotEntry[K, V]]
 }
 
-func (d *directMapped[K, E]) slot(k *K) *atomic.Pointer[E] {
+// slotEntry is one entry of a directMapped: a key and the value kept for
+// it, neither changed once stored.
+type slotEntry[K comparable, V any] struct {
+	key K
+	val V
+}
+
+func newDirectMapped[K comparable, V any]() directMapped[K, V] {
+	return directMapped[K, V]{seed: maphash.MakeSeed()}
+}
+
+func (d *directMapped[K, V]) slot(k *K) *atomic.Pointer[slotEntry[K, V]] {
 	return &d.slots[maphash.Comparable(d.seed, *k)%cacheSlots]
 }
 
+// get returns the value kept for k, or nil; it is shared, read-only.
+func (d *directMapped[K, V]) get(k *K) *V {
+	if e := d.slot(k).Load(); e != nil && e.key == *k {
+		return &e.val
+	}
+	return nil
+}
+
+// put keeps v for k, in the place of what k's slot held.
+func (d *directMapped[K, V]) put(k *K, v V) {
+	d.slot(k).Store(&slotEntry[K, V]{key: *k, val: v})
+}
+
 // clear empties every slot.
-func (d *directMapped[K, E]) clear() {
+func (d *directMapped[K, V]) clear() {
 	for i := range d.slots {
 		d.slots[i].Store(nil)
 	}
@@ -79,11 +103,10 @@ type pageKey struct {
 	limit        int
 }
 
-// cachedPage is one slot of a pageCache: a page seen once (body nil), or
-// its encoding, `{"data":[` and its rows, and its next_cursor (nil on the
-// last page), shared read-only.
+// cachedPage is what a pageCache keeps for a page: nothing (body nil) for
+// a page seen once, or its encoding, `{"data":[` and its rows, and its
+// next_cursor (nil on the last page), shared read-only.
 type cachedPage struct {
-	key  pageKey
 	body []byte
 	next *string
 }
@@ -102,15 +125,15 @@ type pageCache struct {
 }
 
 func newPageCache() *pageCache {
-	return &pageCache{directMapped[pageKey, cachedPage]{seed: maphash.MakeSeed()}}
+	return &pageCache{newDirectMapped[pageKey, cachedPage]()}
 }
 
 // get returns the kept page k, or nil; keep reports whether the caller
 // should put k's encoding once built (k was seen before).
 func (c *pageCache) get(k *pageKey) (page *cachedPage, keep bool) {
-	p := c.slot(k).Load()
-	if p == nil || p.key != *k {
-		c.slot(k).Store(&cachedPage{key: *k}) // seen once
+	p := c.directMapped.get(k)
+	if p == nil {
+		c.directMapped.put(k, cachedPage{}) // seen once
 		return nil, false
 	}
 	if p.body == nil {
@@ -125,7 +148,7 @@ func (c *pageCache) put(k *pageKey, body []byte, next *string) {
 	if len(body) > maxCachedPage {
 		return
 	}
-	c.slot(k).Store(&cachedPage{key: *k, body: body, next: next})
+	c.directMapped.put(k, cachedPage{body: body, next: next})
 }
 
 // maxCachedAnswer is the largest webhook answer a store keeps (one with 50
@@ -143,7 +166,6 @@ type answerKey struct {
 
 // cachedAnswer is a kept webhook answer and the times it holds for.
 type cachedAnswer struct {
-	key  answerKey
 	span timeSpan
 	body []byte
 }
@@ -159,15 +181,7 @@ type answerCache struct {
 }
 
 func newAnswerCache() *answerCache {
-	return &answerCache{directMapped[answerKey, cachedAnswer]{seed: maphash.MakeSeed()}}
-}
-
-// get returns the answer kept for k, or nil.
-func (c *answerCache) get(k *answerKey) *cachedAnswer {
-	if a := c.slot(k).Load(); a != nil && a.key == *k {
-		return a
-	}
-	return nil
+	return &answerCache{newDirectMapped[answerKey, cachedAnswer]()}
 }
 
 // put keeps body as k's answer over span; body must not change after.
@@ -175,7 +189,7 @@ func (c *answerCache) put(k *answerKey, span timeSpan, body []byte) {
 	if len(body) > maxCachedAnswer {
 		return
 	}
-	c.slot(k).Store(&cachedAnswer{key: *k, span: span, body: body})
+	c.directMapped.put(k, cachedAnswer{span: span, body: body})
 }
 
 // keyCacheKey names a key lookup: the token, at one store version.
@@ -184,33 +198,14 @@ type keyCacheKey struct {
 	version uint64
 }
 
-// cachedKey is the Key a token named at a store version.
-type cachedKey struct {
-	key keyCacheKey
-	k   Key
-}
-
 // keyCache keeps the keys of the tokens requests carry, so that a request
 // is authenticated without the store's lock while the store's version does
 // not move (a write makes every kept key stale, so that a removed or
 // changed key is never served from here). Only accepted tokens are kept.
 type keyCache struct {
-	directMapped[keyCacheKey, cachedKey]
+	directMapped[keyCacheKey, Key]
 }
 
 func newKeyCache() *keyCache {
-	return &keyCache{directMapped[keyCacheKey, cachedKey]{seed: maphash.MakeSeed()}}
-}
-
-// get returns the key kept for k.
-func (c *keyCache) get(k *keyCacheKey) (Key, bool) {
-	if e := c.slot(k).Load(); e != nil && e.key == *k {
-		return e.k, true
-	}
-	return Key{}, false
-}
-
-// put keeps key as k's.
-func (c *keyCache) put(k *keyCacheKey, key Key) {
-	c.slot(k).Store(&cachedKey{key: *k, k: key})
+	return &keyCache{newDirectMapped[keyCacheKey, Key]()}
 }

@@ -356,8 +356,8 @@ func (s *store) addKey(k Key) {
 // version, without the lock, or the store's.
 func (s *store) key(token string) (Key, bool) {
 	ck := keyCacheKey{token: token, version: s.mu.version.Load()}
-	if k, ok := s.keyCache.get(&ck); ok {
-		return k, true
+	if k := s.keyCache.get(&ck); k != nil {
+		return *k, true
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
