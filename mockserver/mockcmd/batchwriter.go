@@ -14,6 +14,11 @@ const (
 	logBatchBytes = 64 << 10
 )
 
+// minKeptBatch is the size up to which a written batch's buffer is kept
+// for the next one, however small the batches (a batchWriter of limit 0
+// writes each line alone).
+const minKeptBatch = 16 << 10
+
 // batchWriter batches the access log's lines: a line is written within
 // delay of being logged, with the lines logged meanwhile, in one write; a
 // batch that reaches max bytes is written at once. Under load that is one
@@ -51,18 +56,30 @@ func newBatchWriter(w io.Writer, delay time.Duration, limit int) *batchWriter {
 // be written must not fail the requests it logs). A Write that fills the
 // batch writes it, without holding up the Writes that come meanwhile.
 func (b *batchWriter) Write(p []byte) (int, error) {
+	b.appendLine(func(buf []byte) ([]byte, bool) { return append(buf, p...), true })
+	return len(p), nil
+}
+
+// appendLine lets f append one whole line to the batch, in place (no
+// line of its own to copy), and reports true; f reports false when it
+// appended nothing, and so does appendLine. The batch is then written or
+// its flush scheduled, as Write does. f runs under the batch's lock: it
+// must be short and must not log.
+func (b *batchWriter) appendLine(f func([]byte) ([]byte, bool)) bool {
 	b.mu.Lock()
-	b.buf = append(b.buf, p...)
+	buf, ok := f(b.buf)
+	b.buf = buf
 	switch {
+	case !ok:
 	case len(b.buf) >= b.limit:
 		b.flushUnlock()
-		return len(p), nil
+		return true
 	case !b.pending:
 		b.pending = true
 		b.after(b.delay, b.scheduled)
 	}
 	b.mu.Unlock()
-	return len(p), nil
+	return ok
 }
 
 // scheduled is the delayed flush.
@@ -90,7 +107,7 @@ func (b *batchWriter) flushUnlock() {
 		_, _ = b.w.Write(batch)
 	}
 	b.out.Unlock()
-	if cap(batch) > 4*b.limit {
+	if cap(batch) > max(4*b.limit, minKeptBatch) {
 		return
 	}
 	b.mu.Lock()

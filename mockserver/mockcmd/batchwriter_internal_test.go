@@ -123,6 +123,43 @@ func TestBatchWriterFlushesFullBatchesAndOnFlush(t *testing.T) {
 	assert.Equal(t, 2, writes, "nothing waits: no write")
 }
 
+// appendLine writes the line its function appends in place as Write
+// would; a function that declines leaves the batch as it was and
+// schedules nothing. A writer of limit 0 writes each line alone, and
+// keeps one buffer for them all. (Not parallel: AllocsPerRun.)
+func TestBatchWriterAppendLine(t *testing.T) {
+	out := &countingWriter{}
+	timer := &manualTimer{}
+	b := newBatchWriter(out, logFlushDelay, logBatchBytes)
+	b.after = timer.after
+
+	ok := b.appendLine(func(buf []byte) ([]byte, bool) { return buf, false })
+	assert.False(t, ok)
+	assert.Empty(t, timer.delays, "nothing to flush: nothing scheduled")
+	ok = b.appendLine(func(buf []byte) ([]byte, bool) { return append(buf, "first\n"...), true })
+	assert.True(t, ok)
+	_, _ = b.Write([]byte("second\n"))
+	assert.Equal(t, []time.Duration{logFlushDelay}, timer.delays)
+	require.Equal(t, 1, timer.fire())
+	got, writes := out.state()
+	assert.Equal(t, "first\nsecond\n", got)
+	assert.Equal(t, 1, writes)
+
+	each := &countingWriter{}
+	direct := newBatchWriter(each, time.Hour, 0)
+	direct.after = timer.after
+	for i := range 3 {
+		require.True(t, direct.appendLine(func(buf []byte) ([]byte, bool) { return fmt.Appendf(buf, "line %d\n", i), true }))
+	}
+	got, writes = each.state()
+	assert.Equal(t, "line 0\nline 1\nline 2\n", got)
+	assert.Equal(t, 3, writes, "limit 0: each line written as it comes")
+	allocs := testing.AllocsPerRun(100, func() {
+		direct.appendLine(func(buf []byte) ([]byte, bool) { return append(buf, "x\n"...), true })
+	})
+	assert.Zero(t, allocs, "the written line's buffer is kept for the next")
+}
+
 // Many request goroutines logging at once with the real timer: every line
 // is written whole, once (the race detector watches the batch).
 func TestBatchWriterConcurrentLines(t *testing.T) {

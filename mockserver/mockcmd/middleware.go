@@ -3,14 +3,12 @@ package mockcmd
 import (
 	"bufio"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -58,36 +56,29 @@ func (w *accessWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // "json", as newLogger): method, path (without the query, which may hold a
 // presigned URL's signature), status (0: no answer), bytes, duration and
 // request id. No header is logged, so no key or token is.
-func withAccessLog(next http.Handler, format string, w io.Writer) http.Handler {
+func withAccessLog(next http.Handler, format string, w *batchWriter) http.Handler {
 	logger := newLogger(format, w)
 	text := format == "text"
-	lines := sync.Pool{New: func() any { return new([]byte) }}
 	stamps := new(stampCache)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		aw := &accessWriter{ResponseWriter: rw}
 		defer func() {
-			end := time.Now()
-			d := end.Sub(start)
+			// The end is read from the monotonic clock alone (time.Since
+			// reads no wall clock); its wall time is the start's plus d.
+			d := time.Since(start)
+			end := start.Add(d)
 			var rid string
 			if v := aw.Header()["X-Request-Id"]; len(v) > 0 { // as Header().Get, for the key the mock sets
 				rid = v[0]
 			}
-			if text {
-				// The line slog's text handler would write, made here when
-				// no value needs its quoting (appendAccessText).
-				bp := lines.Get().(*[]byte)
-				b, ok := appendAccessText((*bp)[:0], stamps, end, r.Method, r.URL.Path, aw.status, aw.bytes, d, rid, r.RemoteAddr)
-				if ok {
-					_, _ = w.Write(b)
-				}
-				if cap(b) <= 4096 {
-					*bp = b
-					lines.Put(bp)
-				}
-				if ok {
-					return
-				}
+			// The line slog's text handler would write, made here, in the
+			// batch itself, when no value needs its quoting
+			// (appendAccessText).
+			if text && w.appendLine(func(b []byte) ([]byte, bool) {
+				return appendAccessText(b, stamps, end, r.Method, r.URL.Path, aw.status, aw.bytes, d, rid, r.RemoteAddr)
+			}) {
+				return
 			}
 			// The record goes to the handler as Logger.LogAttrs would send
 			// it, without the caller's program counter that LogAttrs takes
@@ -134,11 +125,22 @@ func appendAccessText(b []byte, stamps *stampCache, t time.Time, method, path st
 }
 
 // plainText reports whether s is written by slog's text handler as it is:
-// not empty, printable ASCII without space, '=', '"' or '\\'.
+// not empty, printable ASCII without space, '=', '"' or '\\'. Strings of
+// eight bytes or more are checked a word (eight bytes) at a time.
 func plainText(s string) bool {
-	if s == "" {
-		return false
+	if len(s) < 8 {
+		return s != "" && plainBytes(s)
 	}
+	for i := 0; i+8 <= len(s); i += 8 {
+		if !plainWord(loadWord(s, i)) {
+			return false
+		}
+	}
+	return plainWord(loadWord(s, len(s)-8)) // the tail, overlapping the last word
+}
+
+// plainBytes is plainText a byte at a time, for strings under a word.
+func plainBytes(s string) bool {
 	masks := [2]uint64{plainBytesLow, plainBytesHigh}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 128 || masks[c>>6]>>(c&63)&1 == 0 {
@@ -146,6 +148,29 @@ func plainText(s string) bool {
 		}
 	}
 	return true
+}
+
+// loadWord is the eight bytes of s from i, the first the lowest.
+func loadWord(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// plainWord reports whether each byte of x is one plainText allows. Each
+// test is exact for bytes below 0x80, and a byte from 0x80 fails the
+// first, so the answer is exact: no byte from 0x80, none below '!' (a
+// borrow of the subtraction only runs up from a byte that is below), none
+// above '~' (bytes below 0x80 plus one carry into no other), and none equal
+// to '"', '=' or '\\' (a zero byte of x xor that byte in every place).
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	bad := x&highs |
+		(x-ones*'!')&^x&highs |
+		(x+ones)&highs |
+		zero(x^(ones*'"')) | zero(x^(ones*'=')) | zero(x^(ones*'\\'))
+	return bad == 0
 }
 
 // plainBytesLow and plainBytesHigh have bit c%64 set for each byte c

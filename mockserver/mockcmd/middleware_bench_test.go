@@ -1,13 +1,15 @@
 package mockcmd
 
 import (
-	"io"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/hookscope/hookscope-go/mockserver"
 )
 
 // BenchmarkAccessLog is the access log's cost per request to a file (as
@@ -36,12 +38,11 @@ func BenchmarkAccessLog(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer f.Close()
-			var out io.Writer = f
+			out := lineByLine(f)
 			if c.batch {
-				bw := newBatchWriter(f, logFlushDelay, logBatchBytes)
-				defer bw.Flush()
-				out = bw
+				out = newBatchWriter(f, logFlushDelay, logBatchBytes)
 			}
+			defer out.Flush()
 			h := withAccessLog(next, c.format, out)
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
@@ -82,4 +83,65 @@ func BenchmarkAppendAccessText(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkServeChain is the handler chain hookscope-mock serves (access
+// log, CORS, the mock) per request, on the small answer of
+// bench/throughput.sh (a webhook get with recent events, 2,000 messages),
+// with the text access log batched to a file as hookscope-mock writes it
+// (log) and without it (off): their difference is what the access log
+// costs a request, in process.
+//
+//	go test -run '^$' -bench BenchmarkServeChain -benchmem ./mockserver/mockcmd
+func BenchmarkServeChain(b *testing.B) {
+	t := time.Date(2026, 5, 6, 15, 4, 5, 0, time.UTC)
+	srv := mockserver.NewHandler(mockserver.WithClock(func() time.Time { return t }))
+	defer srv.Close()
+	id := firstWebhookID(b, srv.Handler(), srv.APIKey())
+	for _, logged := range []bool{true, false} {
+		name := "off"
+		if logged {
+			name = "log"
+		}
+		b.Run(name, func(b *testing.B) {
+			h := withCORS(srv.Handler(), nil)
+			if logged {
+				f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+				bw := newBatchWriter(f, logFlushDelay, logBatchBytes)
+				defer bw.Flush()
+				h = withAccessLog(h, "text", bw)
+			}
+			req := httptest.NewRequest(http.MethodGet, "/api/v0/webhooks/"+id+"?include_events=true", nil)
+			req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+			w := &nopWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				req.Body = http.NoBody // as net/http hands a GET
+				h.ServeHTTP(w, req)
+			}
+		})
+	}
+}
+
+// firstWebhookID is the id of the first webhook h lists.
+func firstWebhookID(b *testing.B, h http.Handler, key string) string {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/api/v0/webhooks?limit=1", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || len(list.Data) == 0 {
+		b.Fatalf("listing webhooks: %d %s (%v)", rec.Code, rec.Body, err)
+	}
+	return list.Data[0].ID
 }

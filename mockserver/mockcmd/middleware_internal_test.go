@@ -3,6 +3,7 @@ package mockcmd
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -29,7 +30,7 @@ func TestAccessLogLineAsLogAttrs(t *testing.T) {
 		var got, want bytes.Buffer
 		req := httptest.NewRequest(http.MethodPost, "/api/v0/webhooks?x=1", nil)
 		req.RemoteAddr = "127.0.0.1:5555"
-		withAccessLog(next, format, &got).ServeHTTP(httptest.NewRecorder(), req)
+		withAccessLog(next, format, lineByLine(&got)).ServeHTTP(httptest.NewRecorder(), req)
 		newLogger(format, &want).LogAttrs(context.Background(), slog.LevelInfo, "request",
 			slog.String("method", "POST"), slog.String("path", "/api/v0/webhooks"),
 			slog.Int("status", http.StatusTeapot), slog.Int64("bytes", 15),
@@ -119,7 +120,7 @@ func TestAccessLogQuotedValues(t *testing.T) {
 	next := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	req := httptest.NewRequest(http.MethodGet, "/caf%C3%A9%20x", nil)
 	req.RemoteAddr = "127.0.0.1:1"
-	withAccessLog(next, "text", &out).ServeHTTP(httptest.NewRecorder(), req)
+	withAccessLog(next, "text", lineByLine(&out)).ServeHTTP(httptest.NewRecorder(), req)
 	assert.Contains(t, out.String(), ` path="/café x" status=204 bytes=0 `)
 	assert.Contains(t, out.String(), ` request_id="" remote=127.0.0.1:1`)
 }
@@ -136,3 +137,26 @@ func TestPlainTextEveryByte(t *testing.T) {
 	}
 	assert.False(t, plainText(""), "empty")
 }
+
+// plainText, which reads eight bytes at a time, agrees with the byte at a
+// time check for every byte at every place of strings of 1 to 24 bytes
+// (word edges, the overlapping tail, and short strings).
+func TestPlainTextWordsAgreeWithBytes(t *testing.T) {
+	t.Parallel()
+	for n := 1; n <= 24; n++ {
+		base := []byte("/v1/logs/req_0123456789a")[:n]
+		require.True(t, plainText(string(base)), "%q", base)
+		for at := range n {
+			for c := range 256 {
+				s := []byte(string(base))
+				s[at] = byte(c)
+				if got, want := plainText(string(s)), plainBytes(string(s)); got != want {
+					t.Fatalf("plainText(%q) = %v, byte at a time %v", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// lineByLine is a batchWriter that writes each line to w as it is logged.
+func lineByLine(w io.Writer) *batchWriter { return newBatchWriter(w, logFlushDelay, 0) }
