@@ -78,92 +78,126 @@ func split(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") 
 // request is compared with the few routes that may match it, not with all.
 type router struct {
 	routes []route
-	// byShape lists, for each shape of the routes' patterns, the routes
-	// (indexes into routes, in table order) that may match a path of that
-	// shape: those with its first segment, and those whose first segment
-	// is a "{name}", of its segment count.
-	byShape map[routeShape][]int
+	// byCount lists, for each segment count, the groups of the routes of
+	// that many segments by first segment: each group the routes (indexes
+	// into routes, in table order) that may match a path of that shape,
+	// those with its first segment and those whose first segment is a
+	// "{name}".
+	byCount [maxPathSegments + 1][]shapeGroup
 	// anyFirst lists, by segment count, the routes whose first segment is
-	// a "{name}": those that may match a path whose shape byShape lacks.
-	anyFirst map[int][]int
+	// a "{name}": those that may match a path whose first segment no
+	// group has.
+	anyFirst [maxPathSegments + 1][]int
 }
 
-// routeShape is a path's first segment and its number of segments.
-type routeShape struct {
-	first string
-	n     int
+// shapeGroup is the routes that may match a path of a segment count and
+// a first segment.
+type shapeGroup struct {
+	first  string
+	routes []int
 }
 
-// shapeOf is the shape of path, trimmed of its outer slashes.
-func shapeOf(path string) routeShape {
-	first, _, _ := strings.Cut(path, "/")
-	return routeShape{first: first, n: strings.Count(path, "/") + 1}
+// maxPathSegments is the most segments a route's pattern has (newRouter
+// panics on more); a path of more segments matches no route.
+const maxPathSegments = 6
+
+// pathSegments is a path split at "/", as split splits a pattern.
+type pathSegments struct {
+	n    int
+	segs [maxPathSegments]string
 }
 
-// newRouter indexes routes by shape.
+// splitPath splits path, trimmed of its outer slashes, at "/" into p, in
+// place; false when it has more than maxPathSegments segments.
+func splitPath(path string, p *pathSegments) bool {
+	path = strings.Trim(path, "/")
+	for p.n = 0; p.n < maxPathSegments; {
+		seg, rest, found := strings.Cut(path, "/")
+		p.segs[p.n] = seg
+		p.n++
+		if !found {
+			return true
+		}
+		path = rest
+	}
+	return false
+}
+
+// newRouter indexes routes by shape. It panics when a pattern has more
+// than maxPathSegments segments.
 func newRouter(routes []route) router {
-	t := router{routes: routes, byShape: map[routeShape][]int{}, anyFirst: map[int][]int{}}
+	var t router
+	t.routes = routes
 	for i, rt := range routes {
 		n := len(rt.pattern)
+		if n > maxPathSegments {
+			panic(fmt.Sprintf("mockserver: route %v has more than %d segments", rt.pattern, maxPathSegments))
+		}
 		if strings.HasPrefix(rt.pattern[0], "{") {
 			t.anyFirst[n] = append(t.anyFirst[n], i)
 			continue
 		}
-		t.byShape[routeShape{first: rt.pattern[0], n: n}] = nil
+		if !slices.ContainsFunc(t.byCount[n], func(g shapeGroup) bool { return g.first == rt.pattern[0] }) {
+			t.byCount[n] = append(t.byCount[n], shapeGroup{first: rt.pattern[0]})
+		}
 	}
-	for shape := range t.byShape {
-		for i, rt := range routes {
-			if len(rt.pattern) == shape.n && (rt.pattern[0] == shape.first || strings.HasPrefix(rt.pattern[0], "{")) {
-				t.byShape[shape] = append(t.byShape[shape], i)
+	for n, groups := range t.byCount {
+		for gi := range groups {
+			g := &groups[gi]
+			for i, rt := range routes {
+				if len(rt.pattern) == n && (rt.pattern[0] == g.first || strings.HasPrefix(rt.pattern[0], "{")) {
+					g.routes = append(g.routes, i)
+				}
 			}
 		}
 	}
 	return t
 }
 
-// candidates are the indexes of the routes that may match path (trimmed
-// of its outer slashes), in table order.
-func (t *router) candidates(path string) []int {
-	shape := shapeOf(path)
-	if c, ok := t.byShape[shape]; ok {
-		return c
+// candidates are the indexes of the routes that may match p, in table
+// order.
+func (t *router) candidates(p *pathSegments) []int {
+	for _, g := range t.byCount[p.n] {
+		if g.first == p.segs[0] {
+			return g.routes
+		}
 	}
-	return t.anyFirst[shape.n]
+	return t.anyFirst[p.n]
 }
 
 // match returns the route for method and path, whether some route has the
 // path under another method (405), and the methods allowed for the path.
-// It compares the path's segments in place, with only the routes of the
-// path's shape, and allocates nothing for a path it serves.
+// It splits the path once, in place, compares its segments only with the
+// routes of its shape, and allocates nothing for a path it serves.
 func (s *Server) match(method, path string) (*route, pathArgs, []string) {
-	path = strings.Trim(path, "/")
+	var p pathSegments
+	if !splitPath(path, &p) {
+		return nil, pathArgs{}, nil
+	}
 	var allowed []string
-	for _, i := range s.router.candidates(path) {
+	for _, i := range s.router.candidates(&p) {
 		rt := &s.router.routes[i]
-		if !matchPattern(rt.pattern, path) {
+		if !matchSegments(rt.pattern, &p) {
 			continue
 		}
 		if rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet) {
-			return rt, pathParams(rt, path), nil
+			return rt, pathParams(rt, &p), nil
 		}
 		allowed = append(allowed, rt.method)
 	}
 	return nil, pathArgs{}, allowed
 }
 
-// matchPattern reports whether path (trimmed of its outer slashes) has the
-// pattern's segments: split at "/", as split splits, a "{name}" segment
-// matching any one.
-func matchPattern(pattern []string, path string) bool {
-	for i, p := range pattern {
-		seg, rest, found := strings.Cut(path, "/")
-		if found == (i == len(pattern)-1) {
-			return false // more segments than the pattern, or fewer
-		}
-		if !strings.HasPrefix(p, "{") && p != seg {
+// matchSegments reports whether p has the pattern's segments, a "{name}"
+// segment matching any one.
+func matchSegments(pattern []string, p *pathSegments) bool {
+	if len(pattern) != p.n {
+		return false
+	}
+	for i, seg := range pattern {
+		if seg != p.segs[i] && !strings.HasPrefix(seg, "{") {
 			return false
 		}
-		path = rest
 	}
 	return true
 }
@@ -191,16 +225,14 @@ func (p *pathArgs) get(name string) string {
 	return ""
 }
 
-// pathParams are the values of rt's "{name}" segments in path, which
-// matchPattern matched; none when the pattern has none.
-func pathParams(rt *route, path string) pathArgs {
+// pathParams are the values of rt's "{name}" segments in p, which
+// matchSegments matched; none when the pattern has none.
+func pathParams(rt *route, p *pathSegments) pathArgs {
 	params := pathArgs{names: &rt.params}
 	n := 0
-	for _, p := range rt.pattern {
-		seg, rest, _ := strings.Cut(path, "/")
-		path = rest
-		if strings.HasPrefix(p, "{") {
-			params.values[n] = seg
+	for i, seg := range rt.pattern {
+		if strings.HasPrefix(seg, "{") {
+			params.values[n] = p.segs[i]
 			n++
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // splitMatch is the matcher the router had before it compared segments in
@@ -42,23 +43,50 @@ var routerTestPaths = []string{
 	"/api/v0/webhooks", "/api/v0/webhooks/ep_1", "/api/v0/webhooks/ep_1/", "/api/v0/webhooks//",
 	"/api/v0/webhooks/a/b", "/analytics/webhooks", "/analytics/webhooks/x",
 	"/_mock/response-bodies/m/1", "/_mock/response-bodies/m", "/_mock/response-bodies/m/1/2",
+	"/api/v0/webhooks/a/b/c/d", "/v1/logs/a/b/c/d/e", "/a/b/c/d/e/f/",
 }
 
 // The in-place matcher agrees with splitting on every route and on paths
 // with empty segments, extra or missing segments and outer slashes.
-func TestMatchPatternAgreesWithSplit(t *testing.T) {
+func TestMatchSegmentsAgreesWithSplit(t *testing.T) {
 	t.Parallel()
 	for _, rt := range newRoutes() {
 		for _, p := range append(slices.Clone(routerTestPaths), "/"+strings.Join(rt.pattern, "/")) {
 			want, wantOK := splitMatch(rt.pattern, p)
-			trimmed := strings.Trim(p, "/")
-			ok := matchPattern(rt.pattern, trimmed)
+			var segs pathSegments
+			ok := splitPath(p, &segs) && matchSegments(rt.pattern, &segs)
 			if !assert.Equal(t, wantOK, ok, "%v on %q", rt.pattern, p) || !ok {
 				continue
 			}
-			assert.Equal(t, want, pathParams(&rt, trimmed).toMap(), "%v on %q", rt.pattern, p)
+			assert.Equal(t, want, pathParams(&rt, &segs).toMap(), "%v on %q", rt.pattern, p)
 		}
 	}
+}
+
+// splitPath splits as split does, up to maxPathSegments segments; a path
+// of more matches no route, and a route of more is refused.
+func TestSplitPath(t *testing.T) {
+	t.Parallel()
+	long := "/a/b/c/d/e/f"
+	for _, p := range append(slices.Clone(routerTestPaths), long, long+"/", "//"+long[1:]) {
+		var segs pathSegments
+		if want := split(p); len(want) <= maxPathSegments {
+			require.True(t, splitPath(p, &segs), "%q", p)
+			assert.Equal(t, want, segs.segs[:segs.n], "%q", p)
+		} else {
+			assert.False(t, splitPath(p, &segs), "%q", p)
+		}
+	}
+	var segs pathSegments
+	assert.False(t, splitPath(long+"/g", &segs), "seven segments")
+	assert.False(t, splitPath("/"+strings.Repeat("x/", 1000), &segs))
+	s := &Server{router: newRouter(newRoutes())}
+	rt, _, allowed := s.match(http.MethodGet, "/v1/logs/a/b/c/d/e")
+	assert.Nil(t, rt)
+	assert.Empty(t, allowed)
+	h := func(*Server, http.ResponseWriter, *http.Request, *reqCtx) {}
+	assert.Panics(t, func() { newRouter([]route{{method: http.MethodGet, pattern: split(long + "/g"), h: h}}) })
+	assert.NotPanics(t, func() { newRouter([]route{{method: http.MethodGet, pattern: split(long), h: h}}) })
 }
 
 // toMap is p as the map the router made before pathArgs; nil when empty.
@@ -138,14 +166,14 @@ func TestRedactedConstants(t *testing.T) {
 	assert.Equal(t, "am_live_[REDACTED]", redactAuthorization("am_live_abc"))
 }
 
-// scanMatch is match over every route of t, in table order, without the
-// shape index: what the router did before it had one.
+// scanMatch is match over every route of t, in table order, by splitting
+// the path (splitMatch), without the shape index: what the router did
+// before it had one.
 func scanMatch(t *router, method, path string) (*route, []string) {
-	path = strings.Trim(path, "/")
 	var allowed []string
 	for i := range t.routes {
 		rt := &t.routes[i]
-		if !matchPattern(rt.pattern, path) {
+		if _, ok := splitMatch(rt.pattern, path); !ok {
 			continue
 		}
 		if rt.method == method || (method == http.MethodHead && rt.method == http.MethodGet) {
