@@ -143,6 +143,8 @@ func TestAuthorizationForms(t *testing.T) {
 		{"Bearer am_test_unknown", false, false},
 		{"am_test_unknown", false, false},
 		{"Bearer " + key + " extra", false, false},
+		{"Bearer " + key + "\textra", false, false},
+		{"Bearer\t" + key, false, false},
 	}
 	for _, tc := range cases {
 		for _, p := range paths {
