@@ -19,7 +19,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"time"
+
+	"github.com/hookscope/hookscope-go/mockserver"
 )
 
 func main() {
@@ -27,6 +28,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on (loopback)")
 	mock := flag.String("mock", "", "base URL of the running hookscope-mock")
 	key := flag.String("key", "", "its API key")
+	timeouts := flag.Bool("timeouts", false, "serve with hookscope-mock's connection time limits (read and idle, besides the header's)")
 	flag.Parse()
 	if *mock == "" || *key == "" {
 		log.Fatal("baseline: -mock and -key are required")
@@ -91,6 +93,12 @@ func main() {
 	fmt.Printf("small: %s?%s (%d bytes)\n", webhookPath, webhookQuery, len(small))
 	fmt.Printf("large: %s?%s (%d bytes)\n", logsPath, logsQuery, len(large))
 	_ = os.Stdout.Sync()
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: mockserver.DefaultReadHeaderTimeout}
+	if *timeouts {
+		// net/http then sets a read deadline for each request's body and
+		// for the wait after each answer.
+		srv.ReadTimeout = mockserver.DefaultReadTimeout
+		srv.IdleTimeout = mockserver.DefaultIdleTimeout
+	}
 	log.Fatal(srv.Serve(ln))
 }
