@@ -14,10 +14,11 @@
 #   MESSAGES=2000 bash bench/throughput.sh         # one size
 #
 # Columns base_cpu and mock_cpu are microseconds of CPU per request.
-# Environment: DURATION (wrk -d, default 10s), THREADS (-t, 2),
+# Environment: DURATION (wrk -d, default 5s), THREADS (-t, 2),
 # CONNECTIONS (-c, 32), MESSAGES (the mock's -messages, one run per size
 # of the list; default "2000 1000000"), ROUNDS (how many times each pair is
-# measured, one line each; default 1), START_WAIT (seconds to wait for a
+# measured, one line each; default 5: one round's ratio moves with
+# whatever else the machine runs, their median much less), START_WAIT (seconds to wait for a
 # server to listen; default 600, a million messages take a while),
 # MOCK_FLAGS (more hookscope-mock flags, e.g. "-log off": the static handler
 # writes no access log), ACCESS_LOG (where the mock's standard error, its
@@ -31,12 +32,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 MESSAGES=${MESSAGES:-2000 1000000}
 START_WAIT=${START_WAIT:-600}
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-5}
 CLOCK=2026-05-06T15:04:05Z
 
 # shellcheck source=/dev/null
