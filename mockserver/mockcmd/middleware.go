@@ -125,11 +125,18 @@ func appendAccessText(b []byte, stamps *stampCache, t time.Time, method, path st
 }
 
 // plainText reports whether s is written by slog's text handler as it is:
-// not empty, printable ASCII without space, '=', '"' or '\\'. Strings of
-// eight bytes or more are checked a word (eight bytes) at a time.
+// not empty, printable ASCII without space, '=', '"' or '\\'. It checks
+// eight bytes at a time; a string under eight bytes is filled up with 'a'.
 func plainText(s string) bool {
-	if len(s) < 8 {
-		return s != "" && plainBytes(s)
+	switch {
+	case s == "":
+		return false
+	case len(s) < 8:
+		x := uint64(0x6161616161616161) // 'a' in every byte
+		for i := range len(s) {
+			x = x&^(0xff<<(8*i)) | uint64(s[i])<<(8*i)
+		}
+		return plainWord(x)
 	}
 	for i := 0; i+8 <= len(s); i += 8 {
 		if !plainWord(loadWord(s, i)) {
@@ -137,17 +144,6 @@ func plainText(s string) bool {
 		}
 	}
 	return plainWord(loadWord(s, len(s)-8)) // the tail, overlapping the last word
-}
-
-// plainBytes is plainText a byte at a time, for strings under a word.
-func plainBytes(s string) bool {
-	masks := [2]uint64{plainBytesLow, plainBytesHigh}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 128 || masks[c>>6]>>(c&63)&1 == 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // loadWord is the eight bytes of s from i, the first the lowest.
@@ -172,14 +168,6 @@ func plainWord(x uint64) bool {
 		zero(x^(ones*'"')) | zero(x^(ones*'=')) | zero(x^(ones*'\\'))
 	return bad == 0
 }
-
-// plainBytesLow and plainBytesHigh have bit c%64 set for each byte c
-// below 64 and from 64 to 127 that plainText allows: '!' to '~' but '=',
-// '"' and '\\'.
-const (
-	plainBytesLow  = (1<<64 - 1<<'!') &^ (1<<'"' | 1<<'=')
-	plainBytesHigh = (1<<('~'+1-64) - 1) &^ (1 << ('\\' - 64))
-)
 
 // Headers a browser client may send and read.
 const (
