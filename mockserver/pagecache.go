@@ -29,10 +29,11 @@ func (l *storeLock) Lock() {
 // (Reset, Restore, a first write on a shared base): a kept page names the
 // organization it was computed from and must not keep records the store
 // no longer holds alive, and no kept answer or key is of use any more.
-// s.mu is held.
+// s.mu is held. The caches are cleared, not replaced: answers and keys are
+// read without the lock.
 func (s *store) dropKeptLocked() {
-	s.pages = newPageCache()
-	s.answers.clear() // read without the lock: cleared, not replaced
+	s.pages.clear()
+	s.answers.clear()
 	s.keyCache.clear()
 }
 
