@@ -12,6 +12,7 @@
 # Environment: TARGET (mock or baseline; default mock), CASE (small or
 # large; default small), MESSAGES (the mock's -messages; default
 # 1000000), MOCK_FLAGS (more hookscope-mock flags, e.g. "-log off"),
+# ACCESS_LOG and BASELINE_FLAGS (as bench/throughput.sh takes them),
 # DURATION (seconds profiled; default 8), FRAMES (an extended regular
 # expression of function names; default the mock's packages), KEEP (a path:
 # the profile is copied there, for `perf annotate -i KEEP -s SYMBOL`).
@@ -40,15 +41,8 @@ fi
 go build -o "$tmp/hookscope-mock" ./cmd/hookscope-mock
 go build -o "$tmp/baseline" ./bench/baseline
 
-"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$MESSAGES" -clock "$CLOCK" ${MOCK_FLAGS:-} >"$tmp/mock.log" 2>&1 &
-pids+=("$!")
-mock_pid=$!
-mock=$(wait_for "$tmp/mock.log" '^hookscope mock listening on ' | sed 's/^hookscope mock listening on //')
-key=$(wait_for "$tmp/mock.log" '^API key: ' | sed 's/^API key: //')
-"$tmp/baseline" -mock "$mock" -key "$key" >"$tmp/baseline.log" 2>&1 &
-pids+=("$!")
-base_pid=$!
-base=$(wait_for "$tmp/baseline.log" '^baseline listening on ' | sed 's/^baseline listening on //')
+start_mock "$MESSAGES"
+start_baseline
 path=$(wait_for "$tmp/baseline.log" "^$CASE: " | sed "s/^$CASE: //; s/ (.*//")
 
 case $TARGET in

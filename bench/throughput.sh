@@ -92,22 +92,11 @@ max() { printf '%s\n' "$@" | sort -g | tail -1; }
 run_size() {
 	local n=$1 started
 	started=$(date +%s.%N)
-	if [ -n "${ACCESS_LOG:-}" ]; then
-		"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$n" -clock "$CLOCK" ${MOCK_FLAGS:-} >"$tmp/mock.log" 2>"$ACCESS_LOG" &
-	else
-		"$tmp/hookscope-mock" -addr 127.0.0.1:0 -messages "$n" -clock "$CLOCK" ${MOCK_FLAGS:-} >"$tmp/mock.log" 2>&1 &
-	fi
-	local mock_pid=$!
-	pids+=("$mock_pid")
-	mock=$(wait_for "$tmp/mock.log" '^hookscope mock listening on ' | sed 's/^hookscope mock listening on //')
-	key=$(wait_for "$tmp/mock.log" '^API key: ' | sed 's/^API key: //')
+	start_mock "$n"
 	local start_s
 	start_s=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 
-	"$tmp/baseline" -mock "$mock" -key "$key" ${BASELINE_FLAGS:-} >"$tmp/baseline.log" 2>&1 &
-	local base_pid=$!
-	pids+=("$base_pid")
-	base=$(wait_for "$tmp/baseline.log" '^baseline listening on ' | sed 's/^baseline listening on //')
+	start_baseline
 	small=$(wait_for "$tmp/baseline.log" '^small: ' | sed 's/^small: //; s/ (.*//')
 	large=$(wait_for "$tmp/baseline.log" '^large: ' | sed 's/^large: //; s/ (.*//')
 	small_bytes=$(grep -m1 '^small: ' "$tmp/baseline.log" | sed 's/.*(\(.*\) bytes)/\1/')
